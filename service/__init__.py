@@ -1,0 +1,79 @@
+"""The relief intake service: the composition root."""
+
+import os
+
+from flask import Flask, jsonify
+from sqlalchemy import event, text
+
+from service import config as config_module
+from service.errors import register_error_handlers
+from service.extensions import api, db, limiter, migrate
+from service.intake.protection import FieldProtector
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    config_module.check_production(app.config)
+
+    from service import request_log
+
+    request_log.configure_logging(app.config["LOG_LEVEL"])
+    request_log.install(app)
+
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    limiter.init_app(app)
+    api.init_app(app)
+    app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
+
+    from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
+    from service.auth.views import blp as auth_blp
+    from service.intake.views import blp as intake_blp
+    from service.intake.views import public as public_blp
+
+    for blueprint in (auth_blp, intake_blp, public_blp):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    _register_health(app)
+    _register_cli(app)
+    return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        # WAL lets the web workers read while one writes; foreign keys are off by default in SQLite.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_health(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+            return jsonify(status="ok", database="ok")
+        except Exception:  # noqa: BLE001  (a load balancer needs 503, not a stack trace)
+            db.session.rollback()
+            app.logger.warning("health check: database unreachable")
+            return jsonify(status="degraded", database="unreachable"), 503
+
+
+def _register_cli(app: Flask) -> None:
+    from service.intake.cli import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,99 @@
+"""Settings from the environment only, with safe embedded defaults for a newcomer's machine."""
+
+import os
+from pathlib import Path
+
+DEMO_SECRET_KEY = "demo-secret-key-not-for-production"
+DEMO_FIELD_KEY = "demo-field-encryption-key-not-for-production"
+DEMO_WECHAT_SECRET = "demo-wechat-secret"
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the service must refuse to start with."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _float(env: dict, key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
+
+
+def from_environment(instance_path: str, env: dict | None = None) -> dict:
+    """Build the Flask config mapping; every key can be set by an environment variable of the same name."""
+    env = dict(os.environ if env is None else env)
+    sqlite_file = Path(instance_path) / "relief.db"
+    service_env = env.get("SERVICE_ENV", "development").strip().lower()
+    config = {
+        "SERVICE_ENV": service_env,
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"),
+        "SECRET_KEY": env.get("SECRET_KEY", DEMO_SECRET_KEY),
+        "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
+        "WECHAT_TOKEN": env.get("WECHAT_TOKEN", "relief-demo-token"),
+        "WECHAT_APPID": env.get("WECHAT_APPID", "wx0000000000demo00"),
+        "WECHAT_SECRET": env.get("WECHAT_SECRET", DEMO_WECHAT_SECRET),
+        "WECHAT_AES_KEY": env.get("WECHAT_AES_KEY", ""),
+        "WECHAT_API_BASE_URL": env.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/"),
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        "ROUTE_AUTO_CONFIDENCE": _float(env, "ROUTE_AUTO_CONFIDENCE", 0.75),
+        "ROUTE_AUTO_MARGIN": _float(env, "ROUTE_AUTO_MARGIN", 0.25),
+        "ROUTE_ASK_CONFIDENCE": _float(env, "ROUTE_ASK_CONFIDENCE", 0.4),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": service_env == "production",
+        "PERMANENT_SESSION_LIFETIME": int(env.get("SESSION_LIFETIME_SECONDS", str(8 * 3600))),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "县民政局救助受理服务 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": None,
+    }
+    config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+    config["RATELIMIT_ENABLED"] = _bool(env.get("RATELIMIT_ENABLED"), True)
+    return config
+
+
+def _normalise_db_url(url: str) -> str:
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy wants an explicit driver (psycopg 3).
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_production(config: dict) -> None:
+    """Production refuses to start with the demo secrets a newcomer's machine runs on."""
+    if config.get("SERVICE_ENV") != "production":
+        return
+    weak = [
+        key
+        for key, demo in (
+            ("SECRET_KEY", DEMO_SECRET_KEY),
+            ("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
+            ("WECHAT_SECRET", DEMO_WECHAT_SECRET),
+        )
+        if not config.get(key) or config.get(key) == demo or len(str(config.get(key))) < 16
+    ]
+    if weak:
+        raise ConfigError("production mode refuses demo or short secrets: " + ", ".join(weak))
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        raise ConfigError("production mode needs DATABASE_URL pointing at PostgreSQL")
