@@ -1,0 +1,65 @@
+"""Resident identifiers: ID numbers (GB 11643-1999), mobile numbers, and how they are shown masked."""
+
+import re
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_id_number(raw: str) -> str:
+    # Residents type full-width digits and a lower-case x; spaces come from reading it out in groups.
+    table = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
+    return re.sub(r"[\s-]", "", (raw or "").translate(table)).upper().replace("Ｘ", "X")
+
+
+def id_number_problem(raw: str) -> str | None:
+    """What is wrong with an ID number, in words a clerk or resident understands; None if valid."""
+    value = normalise_id_number(raw)
+    if not value:
+        return "请填写身份证号码"
+    if len(value) != 18:
+        return f"身份证号码应为18位，现在是{len(value)}位"
+    if not _ID_SHAPE.match(value):
+        return "身份证号码前17位应为数字，最后一位为数字或X"
+    month, day = int(value[10:12]), int(value[12:14])
+    if not (1 <= month <= 12 and 1 <= day <= 31) or int(value[6:10]) < 1880:
+        return "身份证号码中的出生日期不正确"
+    if value[17] != check_character(value[:17]):
+        return "身份证号码校验位不对，请核对是否有数字输错"
+    return None
+
+
+def check_character(first17: str) -> str:
+    """The 18th character GB 11643 derives from the first 17 digits."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def normalise_phone(raw: str) -> str:
+    table = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
+    value = re.sub(r"[\s-]", "", (raw or "").translate(table))
+    return value[3:] if value.startswith("+86") else value
+
+
+def phone_problem(raw: str) -> str | None:
+    value = normalise_phone(raw)
+    if not value:
+        return "请填写手机号码"
+    if not _PHONE.match(value):
+        return "手机号码应为以1开头的11位数字"
+    return None
+
+
+def mask_id_number(value: str) -> str:
+    """First 3 and last 4 characters, as the issue and the bureau's practice ask."""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+def mask_phone(value: str | None) -> str | None:
+    return value[:3] + "****" + value[-4:] if value and len(value) == 11 else value
+
+
+def mask_name(value: str) -> str:
+    # 张三 → 张*, 欧阳小明 → 欧***: enough for a clerk to recognise a caller, not for a stranger.
+    return value[:1] + "*" * max(len(value) - 1, 1) if value else value

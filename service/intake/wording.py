@@ -1,0 +1,41 @@
+"""What an applicant is told about their application, in plain Chinese: what happened, what next, by when."""
+
+import datetime as dt
+
+from service.intake import workflow as wf
+
+APPEAL = "如对决定有异议，可自收到通知之日起60日内向县人民政府申请行政复议，或6个月内向人民法院提起行政诉讼。"
+
+
+def _date(value: dt.date | None) -> str:
+    return f"{value.month}月{value.day}日" if value else ""
+
+
+def status_message(app, hotline: str | None = None) -> str:
+    """One or two sentences for the applicant; `app` is an Application row (read only)."""
+    due = _date(app.step_deadline)
+    call = f"如有疑问请拨打 {hotline}。" if hotline else ""
+    missing = [m.name for m in app.materials if m.status == "requested"]
+    messages = {
+        wf.SUBMITTED: f"您的申请已收到，乡镇民政窗口将在{due}前决定是否受理。",
+        wf.AWAITING: "还需要您补交以下材料：" + "、".join(missing)
+        + "。请带到乡镇便民服务中心民政窗口，材料补齐后继续办理（补材料期间办理时限暂停）。",
+        wf.ACCEPTED: f"您的申请已受理，工作人员将在{due}前开始入户调查核实。",
+        wf.INVESTIGATING: f"工作人员正在调查核实您家的情况，预计{due}前完成。",
+        wf.NOTICE: f"调查已完成，正在村（居）公示，公示到{due}结束。",
+        wf.COUNTY: f"已报县民政局审核确认，预计{due}前作出决定。",
+        wf.APPROVED: _approved(app),
+        wf.REJECTED: f"经审核不予批准，理由：{app.decision_reason}。{APPEAL}",
+        wf.REFERRED: f"您的事项已转交{app.referred_to}办理，请留意对方联系。",
+        wf.WITHDRAWN: "您的申请已撤回。如仍需帮助，可以重新申请。",
+    }
+    text = messages[app.status]
+    if app.emergency_aid_amount and app.status not in wf.CLOSED_STATES:
+        text = f"已先行救助{app.emergency_aid_amount}元。" + text
+    return text + call
+
+
+def _approved(app) -> str:
+    if app.intake == "temporary_relief":
+        return f"您的申请已批准，一次性救助金{app.approved_amount}元将发放到您的账户。"
+    return f"您的申请已批准，每月{app.approved_amount}元，从{app.first_month}起按月发放。"
