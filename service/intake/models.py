@@ -1,0 +1,140 @@
+"""Places, applicants, applications, their materials and their history."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.extensions import db
+from service.intake.deadlines import NO_DEADLINE
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class County(db.Model):
+    __tablename__ = "counties"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    # County-editable: time-limit overrides per intake/scheme, hotline number, office hours.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    townships: Mapped[list["Township"]] = relationship(back_populates="county", order_by="Township.id")
+
+
+class Township(db.Model):
+    __tablename__ = "townships"
+    __table_args__ = (UniqueConstraint("county_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    county: Mapped[County] = relationship(back_populates="townships")
+    villages: Mapped[list["Village"]] = relationship(back_populates="township", order_by="Village.id")
+
+
+class Village(db.Model):
+    __tablename__ = "villages"
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    township: Mapped[Township] = relationship(back_populates="villages")
+
+
+class Applicant(db.Model):
+    __tablename__ = "applicants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    id_number_encrypted: Mapped[str | None] = mapped_column(Text)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    village: Mapped[Village | None] = relationship()
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        # Window queue: township, open first by priority then deadline, keyset on id.
+        Index("ix_applications_township_queue", "township_id", "priority", "queue_due", "id"),
+        Index("ix_applications_township_status_queue", "township_id", "status", "priority", "queue_due", "id"),
+        Index("ix_applications_county_queue", "county_id", "priority", "queue_due", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(12), unique=True)
+    intake: Mapped[str] = mapped_column(String(20))
+    scheme: Mapped[str | None] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20))
+    # 0 = urgent and open, 1 = open, 2 = closed: one ascending sort key for the queue index.
+    priority: Mapped[int] = mapped_column(default=1)
+    step_deadline: Mapped[dt.date | None]
+    final_deadline: Mapped[dt.date | None]
+    queue_due: Mapped[dt.date] = mapped_column(default=NO_DEADLINE)
+    paused_step_remaining: Mapped[int | None]
+    paused_final_remaining: Mapped[int | None]
+    resume_status: Mapped[str | None] = mapped_column(String(20))
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    household_size: Mapped[int | None]
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    route: Mapped[dict | None] = mapped_column(JSON)  # classifier's suggestion, to measure it against staff
+    approved_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    first_month: Mapped[str | None] = mapped_column(String(7))
+    emergency_aid_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    referred_to: Mapped[str | None] = mapped_column(String(200))
+    accepted_on: Mapped[dt.date | None]
+    decided_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    applicant: Mapped[Applicant] = relationship()
+    township: Mapped[Township] = relationship()
+    village: Mapped[Village | None] = relationship()
+    materials: Mapped[list["Material"]] = relationship(
+        back_populates="application", order_by="Material.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list["ApplicationEvent"]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class Material(db.Model):
+    __tablename__ = "application_materials"
+    __table_args__ = (UniqueConstraint("application_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    required: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | requested | received
+    received_at: Mapped[dt.datetime | None]
+    application: Mapped[Application] = relationship(back_populates="materials")
+
+
+class ApplicationEvent(db.Model):
+    __tablename__ = "application_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    actor_label: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    application: Mapped[Application] = relationship(back_populates="events")
