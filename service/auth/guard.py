@@ -1,0 +1,60 @@
+"""Who is calling: a staff session cookie (web) or a Bearer API token (integrations)."""
+
+from functools import wraps
+
+from flask import g, request, session
+
+from service.auth.actor import Actor
+from service.auth.models import StaffUser
+from service.auth.services import actor_of, user_for_token
+from service.errors import Forbidden, NotAuthenticated
+from service.extensions import db
+
+
+def current_user() -> StaffUser | None:
+    if "staff_user" in g:
+        return g.staff_user
+    user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is None:
+            raise NotAuthenticated("API 令牌无效或已吊销", code="bad_token")
+    elif "staff_id" in session:
+        candidate = db.session.get(StaffUser, session["staff_id"])
+        if candidate and candidate.active and candidate.session_epoch == session.get("epoch"):
+            user = candidate
+    g.staff_user = user
+    if user is not None:
+        g.staff_id = user.id
+    return user
+
+
+def current_actor() -> Actor:
+    user = current_user()
+    if user is None:
+        raise NotAuthenticated()
+    return actor_of(user)
+
+
+def require_staff(*roles: str):
+    """Decorator: a logged-in staff member, of one of `roles` when given; passes `actor` to the view."""
+
+    def wrap(view):
+        @wraps(view)
+        def inner(*args, **kwargs):
+            actor = current_actor()
+            if roles and actor.role not in roles:
+                raise Forbidden("您的角色不能进行此操作")
+            return view(*args, actor=actor, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def start_session(user: StaffUser) -> None:
+    session.clear()
+    session.permanent = True
+    session["staff_id"] = user.id
+    session["epoch"] = user.session_epoch

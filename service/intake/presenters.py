@@ -1,0 +1,82 @@
+"""Applications as the API shows them: masked by default, deadlines as working days left."""
+
+import datetime as dt
+
+from flask import current_app
+
+from service.auth.models import StaffUser
+from service.extensions import db
+from service.intake import deadlines, workflow as wf
+from service.intake.time_limits import limits_for
+from service.intake.wording import status_message
+from service.intake.identity import mask_id_number, mask_name, mask_phone
+
+
+def _id_masked(applicant) -> str | None:
+    if not applicant.id_number_encrypted:
+        return None
+    return mask_id_number(current_app.extensions["field_protector"].decrypt(applicant.id_number_encrypted))
+
+
+def _place(app) -> dict:
+    return {
+        "township_id": app.township_id, "township": app.township.name,
+        "village_id": app.village_id, "village": app.village.name if app.village else None,
+    }
+
+
+def _clock(app, today: dt.date) -> dict:
+    left = deadlines.remaining_workdays(app.step_deadline, today) if app.status in wf.OPEN_STATES else None
+    return {
+        "step_deadline": app.step_deadline.isoformat() if app.step_deadline else None,
+        "final_deadline": app.final_deadline.isoformat() if app.final_deadline else None,
+        "workdays_left": left,
+        "overdue": left is not None and app.step_deadline < today,
+        "clock_paused": app.status == wf.AWAITING,
+    }
+
+
+def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict:
+    return {
+        "case_no": app.case_no, "intake": app.intake, "intake_label": wf.INTAKE_LABELS[app.intake],
+        "status": app.status, "status_label": wf.STATUS_LABELS[app.status], "urgent": app.urgent,
+        "channel": app.channel, "applicant_name": mask_name(app.applicant.name),
+        "applicant_phone": mask_phone(app.applicant.phone), **_place(app), **_clock(app, today),
+        "assigned_to": assignee_names.get(app.assigned_to_id) if app.assigned_to_id else None,
+        "version": app.version, "created_at": app.created_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+def application_detail(app, actor, *, today: dt.date) -> dict:
+    assignee = db.session.get(StaffUser, app.assigned_to_id) if app.assigned_to_id else None
+    county = app.township.county
+    limits = limits_for(app.intake, app.scheme, (county.settings or {}).get("time_limits"))
+    case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
+    row = application_row(app, today, {assignee.id: assignee.display_name} if assignee else {})
+    row.update({
+        "scheme": app.scheme, "description": app.description, "household_size": app.household_size,
+        "applicant": {
+            "name": app.applicant.name, "phone": mask_phone(app.applicant.phone),
+            "id_number": _id_masked(app.applicant), "has_wechat": bool(app.applicant.wechat_openid),
+        },
+        "route": app.route,
+        "approved_amount": str(app.approved_amount) if app.approved_amount is not None else None,
+        "first_month": app.first_month,
+        "emergency_aid_amount": str(app.emergency_aid_amount) if app.emergency_aid_amount is not None else None,
+        "decision_reason": app.decision_reason, "referred_to": app.referred_to,
+        "applicant_message": status_message(app, (county.settings or {}).get("hotline")),
+        "materials": [{"name": m.name, "status": m.status, "required": m.required} for m in app.materials],
+        "allowed_actions": [
+            {"action": a, "label": wf.ACTION_LABELS[a]}
+            for a in wf.allowed_actions(case, actor.role if actor else "", limits.township_approval_limit)
+        ],
+        "history": [
+            {
+                "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+                "to_status_label": wf.STATUS_LABELS.get(e.to_status, e.to_status), "actor": e.actor_label,
+                "note": e.note, "data": e.data, "at": e.created_at.isoformat(timespec="seconds") + "Z",
+            }
+            for e in app.events
+        ],
+    })
+    return row

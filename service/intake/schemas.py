@@ -1,0 +1,51 @@
+"""Request shapes for the intake API; domain checks (ID check digit, village) live in the use cases."""
+
+from marshmallow import Schema, fields, validate
+
+from service.intake import workflow as wf
+from service.intake.time_limits import INTAKES
+
+
+class CallSchema(Schema):
+    phone = fields.String(required=True, validate=validate.Length(max=20))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=24))
+    village_id = fields.Integer(required=True)
+    intake = fields.String(required=True, validate=validate.OneOf(INTAKES))
+    scheme = fields.String(load_default=None, allow_none=True)
+    description = fields.String(required=True, validate=validate.Length(min=2, max=4000))
+    urgent = fields.Boolean(load_default=False)
+    household_size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 30))
+
+
+class QueueArgsSchema(Schema):
+    intake = fields.String(validate=validate.OneOf(INTAKES))
+    status = fields.List(fields.String(validate=validate.OneOf(wf.STATES)))
+    urgent = fields.Boolean()
+    overdue = fields.Boolean()
+    mine = fields.Boolean()
+    township_id = fields.Integer()
+    case_no = fields.String(validate=validate.Length(max=20))
+    phone = fields.String(validate=validate.Length(max=20))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = fields.String(validate=validate.Length(max=200))
+
+
+class VersionSchema(Schema):
+    version = fields.Integer(required=True, metadata={"description": "the version you read; 409 if stale"})
+
+
+class ActionSchema(VersionSchema):
+    note = fields.String(validate=validate.Length(max=2000))
+    missing = fields.List(fields.String(validate=validate.Length(min=1, max=100)), validate=validate.Length(max=30))
+    amount = fields.Decimal(as_string=True, places=2)
+    first_month = fields.String(validate=validate.Length(max=7))
+    reason = fields.String(validate=validate.Length(max=2000))
+    to_intake = fields.String(validate=validate.OneOf(INTAKES))
+    department = fields.String(validate=validate.Length(max=100))
+    contact = fields.String(validate=validate.Length(max=80))
+
+
+class LookupSchema(Schema):
+    case_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    id_last4 = fields.String(required=True, validate=validate.Length(equal=4))
