@@ -1,0 +1,97 @@
+"""Everything the /wechat view needs: verify, decrypt, parse, and encode the reply.
+
+Order matters: the size cap and the query signature are checked before the body is parsed, so
+an unsigned request never reaches the XML parser. Compatible mode (plaintext fields beside
+Encrypt) is handled as safe mode: only the signed, encrypted copy is trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+from .crypto import MessageCrypto, check_msg_signature, check_signature
+from .errors import BodyTooLarge, ProtocolError
+from .messages import InboundMessage, message_from_dict
+from .replies import SUCCESS
+from .xmlsafe import DEFAULT_MAX_BODY, parse_xml
+
+ReplyEncoder = Callable[[str], str]
+
+
+class Callback(NamedTuple):
+    message: InboundMessage
+    encode: ReplyEncoder  # turns a plaintext reply (text_reply(...) or "success") into the body
+    encrypted: bool
+
+
+class CallbackHandler:
+    """One per account. Thread-safe: holds configuration only."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        appid: str | None = None,
+        encoding_aes_key: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY,
+        require_encryption: bool = False,
+    ):
+        if not token:
+            raise ValueError("WeChat token is required")
+        if encoding_aes_key and not appid:
+            raise ValueError("safe mode needs the appid as well as the EncodingAESKey")
+        self.token = token
+        self.max_body_bytes = max_body_bytes
+        self.require_encryption = require_encryption
+        self.crypto = MessageCrypto(token, encoding_aes_key, appid) if encoding_aes_key else None
+
+    def verify_url(self, args: Mapping[str, str]) -> str:
+        """GET /wechat: return echostr when the signature matches, else raise InvalidSignature."""
+        check_signature(self.token, args.get("signature"), args.get("timestamp"), args.get("nonce"))
+        echostr = args.get("echostr")
+        if not echostr:
+            raise ProtocolError("echostr missing")
+        return echostr
+
+    def open(self, args: Mapping[str, str], body: bytes | str) -> Callback:
+        """POST /wechat: return (message, encode, encrypted) or raise a CallbackError."""
+        size = len(body.encode("utf-8") if isinstance(body, str) else body)
+        if size > self.max_body_bytes:
+            raise BodyTooLarge(f"body is {size} bytes, limit {self.max_body_bytes}")
+        timestamp, nonce = args.get("timestamp"), args.get("nonce")
+        check_signature(self.token, args.get("signature"), timestamp, nonce)
+        mode = (args.get("encrypt_type") or "raw").lower()
+        if mode == "aes":
+            return self._open_encrypted(args, body, timestamp, nonce)
+        if mode != "raw":
+            raise ProtocolError(f"unknown encrypt_type {mode!r}")
+        if self.require_encryption:
+            raise ProtocolError("plaintext callback refused: safe mode is required")
+        message = message_from_dict(parse_xml(body, self.max_body_bytes))
+        return Callback(message, _plain, False)
+
+    def _open_encrypted(self, args, body, timestamp: str, nonce: str) -> Callback:
+        crypto = self.crypto
+        if crypto is None:
+            raise ProtocolError("encrypted callback but no EncodingAESKey configured")
+        envelope = parse_xml(body, self.max_body_bytes)
+        encrypt = envelope.get("Encrypt")
+        if not isinstance(encrypt, str) or not encrypt.strip():
+            raise ProtocolError("Encrypt field missing")
+        encrypt = encrypt.strip()
+        check_msg_signature(self.token, args.get("msg_signature"), timestamp, nonce, encrypt)
+        inner = crypto.decrypt(encrypt)
+        message = message_from_dict(parse_xml(inner, self.max_body_bytes))
+
+        def encode(reply: str) -> str:
+            # "success" and the empty body are acknowledgements WeChat accepts unencrypted
+            if reply in ("", SUCCESS):
+                return reply
+            return crypto.encrypt_reply(reply, nonce)
+
+        return Callback(message, encode, True)
+
+
+def _plain(reply: str) -> str:
+    return reply
