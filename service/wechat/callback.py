@@ -3,6 +3,16 @@
 Order matters: the size cap and the query signature are checked before the body is parsed, so
 an unsigned request never reaches the XML parser. Compatible mode (plaintext fields beside
 Encrypt) is handled as safe mode: only the signed, encrypted copy is trusted.
+
+In the view (read at most cap+1 bytes so an oversized body is refused without buffering it):
+
+    body = request.stream.read(handler.max_body_bytes + 1)
+    try:
+        msg, encode, _ = handler.open(request.args, body)
+    except CallbackError as exc:
+        abort(exc.http_status)          # 403 signature, 413 size, 400 anything else
+    if seen(dedupe_key(msg)): return "success"
+    return Response(encode(text_reply(msg, answer)), mimetype="application/xml")
 """
 
 from __future__ import annotations

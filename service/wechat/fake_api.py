@@ -1,0 +1,271 @@
+"""A local fake of the WeChat API: a real HTTP server with the few endpoints the service calls.
+
+    with FakeWeChatAPI() as fake:          # or fake.start() -> base URL, then fake.stop()
+        client = WeChatClient("wxfake", "fakesecret", base_url=fake.base_url)
+        fake.fail("custom_send", 45015, times=2)
+        fake.revoke_tokens()               # issued tokens now answer 40001 (expire_tokens: 42001)
+        fake.block_user("o-unfollowed", 43004)
+        fake.received                      # every request, in order
+
+Standalone: `python -m service.wechat.fake_api --port 8801`. Over HTTP, besides the common
+/_fake/* controls (fake_http.py): POST /_fake/tokens {"action": "expire"|"revoke"} and
+POST /_fake/users {"openid", "errcode"} (errcode null clears). It dedupes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import threading
+import time
+from typing import Any
+
+from .fake_http import FailRule, FakeServer, Outcome, Request
+
+DEFAULT_APPID = "wxfake0000000000"
+DEFAULT_SECRET = "fakesecret"
+
+ERRMSGS = {
+    -1: "system error",
+    40001: "invalid credential, access_token is invalid or not latest",
+    40002: "invalid grant_type",
+    40003: "invalid openid",
+    40013: "invalid appid",
+    40016: "invalid button size",
+    40033: "invalid charset. please check your request, if include \\uxxxx will create fail!",
+    40037: "invalid template_id",
+    40125: "invalid appsecret",
+    41001: "access_token missing",
+    42001: "access_token expired",
+    43004: "require subscribe",
+    43101: "user refuse to accept the msg",
+    44004: "empty content",
+    45009: "reach max api daily quota limit",
+    45011: "api minute-quota reach limit",
+    45015: "response out of time limit or subscription is canceled",
+    47001: "data format error",
+    47003: "argument invalid! data.value invalid",
+}
+TEMPLATE_VALUE_MAX = 20
+# bizsend field types by key prefix (thing1, name2, …): maximum characters
+SUBSCRIBE_FIELD_MAX = {
+    "thing": 20,
+    "name": 10,
+    "phrase": 5,
+    "character_string": 32,
+    "number": 32,
+    "letter": 32,
+    "symbol": 5,
+    "phone_number": 17,
+    "car_number": 8,
+    "time": 40,
+    "date": 40,
+    "amount": 32,
+}
+
+
+def _error(code: int) -> Outcome:
+    return Outcome(200, {"errcode": code, "errmsg": ERRMSGS.get(code, "fake error")})
+
+
+OK = {"errcode": 0, "errmsg": "ok"}
+
+
+class FakeWeChatAPI(FakeServer):
+    ROUTES = {
+        ("GET", "/cgi-bin/token"): "token",
+        ("POST", "/cgi-bin/message/custom/send"): "custom_send",
+        ("POST", "/cgi-bin/message/template/send"): "template_send",
+        ("POST", "/cgi-bin/message/subscribe/bizsend"): "subscribe_send",
+        ("POST", "/cgi-bin/menu/create"): "menu_create",
+    }
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        appid: str | None = DEFAULT_APPID,
+        secret: str | None = DEFAULT_SECRET,
+        token_ttl: int = 7200,
+        revoke_on_fetch: bool = False,
+    ):
+        """appid/secret None accepts any; revoke_on_fetch makes each new token invalidate the
+        older ones at once (real WeChat keeps the previous one alive for about five minutes)."""
+        super().__init__(host, port)
+        self.appid, self.secret = appid, secret
+        self.token_ttl = token_ttl
+        self.revoke_on_fetch = revoke_on_fetch
+        self._tokens: dict[str, dict[str, Any]] = {}
+        self._users: dict[str, int] = {}
+        self._msgid = 1000
+        self.menu: dict[str, Any] | None = None
+        self._state_lock = threading.Lock()
+
+    # ---- control --------------------------------------------------------------------------------
+
+    @property
+    def tokens_issued(self) -> int:
+        with self._state_lock:
+            return len(self._tokens)
+
+    def expire_tokens(self) -> None:
+        with self._state_lock:
+            for state in self._tokens.values():
+                state["expires_at"] = 0.0
+
+    def revoke_tokens(self) -> None:
+        with self._state_lock:
+            for state in self._tokens.values():
+                state["revoked"] = True
+
+    def block_user(self, openid: str, errcode: int | None) -> None:
+        """Every send to openid answers errcode (43004 unfollowed, 43101 refused, …); None clears."""
+        with self._state_lock:
+            if errcode is None:
+                self._users.pop(openid, None)
+            else:
+                self._users[openid] = int(errcode)
+
+    def reset(self) -> None:
+        super().reset()
+        with self._state_lock:
+            self._users.clear()
+            self.menu = None
+
+    def control(self, method: str, path: str, data: Any) -> Outcome | None:
+        if (method, path) == ("POST", "/_fake/tokens"):
+            action = {"expire": self.expire_tokens, "revoke": self.revoke_tokens}.get(data.get("action"))
+            if action is None:
+                return Outcome(400, {"error": "action must be expire or revoke"})
+            action()
+            return Outcome(200, {"ok": True})
+        if (method, path) == ("POST", "/_fake/users") and data.get("openid"):
+            self.block_user(data["openid"], data.get("errcode"))
+            return Outcome(200, {"ok": True})
+        return None
+
+    def scripted_error(self, rule: FailRule) -> Outcome:
+        return _error(rule.errcode)
+
+    # ---- endpoints ------------------------------------------------------------------------------
+
+    def handle_token(self, req: Request) -> Outcome:
+        q = req.query
+        if q.get("grant_type") != "client_credential":
+            return _error(40002)
+        if self.appid is not None and q.get("appid") != self.appid:
+            return _error(40013)
+        if self.secret is not None and q.get("secret") != self.secret:
+            return _error(40125)
+        with self._state_lock:
+            if self.revoke_on_fetch:
+                for state in self._tokens.values():
+                    state["revoked"] = True
+            token = f"FAKE-{len(self._tokens) + 1}-{secrets.token_hex(12)}"
+            self._tokens[token] = {"expires_at": time.time() + self.token_ttl, "revoked": False}
+        return Outcome(200, {"access_token": token, "expires_in": self.token_ttl})
+
+    def _precheck(self, req: Request, needs_user: bool = True) -> Outcome | None:
+        """Token, charset, body shape and per-user rules shared by the send endpoints."""
+        token = req.query.get("access_token")
+        if not token:
+            return _error(41001)
+        with self._state_lock:
+            state = self._tokens.get(token)
+            if state is None or state["revoked"]:
+                return _error(40001)
+            if state["expires_at"] <= time.time():
+                return _error(42001)
+        if b"\\u" in req.body:
+            return _error(40033)
+        if not isinstance(req.json, dict):
+            return _error(47001)
+        if not needs_user:
+            return None
+        touser = req.json.get("touser")
+        if not isinstance(touser, str) or not touser:
+            return _error(40003)
+        with self._state_lock:
+            blocked = self._users.get(touser)
+        return _error(blocked) if blocked is not None else None
+
+    def _next_msgid(self) -> int:
+        with self._state_lock:
+            self._msgid += 1
+            return self._msgid
+
+    def handle_custom_send(self, req: Request) -> Outcome:
+        if (bad := self._precheck(req)) is not None:
+            return bad
+        text = req.json.get("text")
+        if req.json.get("msgtype") != "text" or not isinstance(text, dict):
+            return _error(47001)
+        if not isinstance(text.get("content"), str) or not text["content"].strip():
+            return _error(44004)
+        return Outcome(200, dict(OK))
+
+    def handle_template_send(self, req: Request) -> Outcome:
+        if (bad := self._precheck(req)) is not None:
+            return bad
+        if not req.json.get("template_id"):
+            return _error(40037)
+        data = req.json.get("data")
+        if not isinstance(data, dict) or not data:
+            return _error(47003)
+        for key, field in data.items():
+            # since 2023-05: no first/remark, no colours, values ≤ 20 characters on one line
+            if key in ("first", "remark") or not isinstance(field, dict) or "color" in field:
+                return _error(47003)
+            value = field.get("value")
+            if not isinstance(value, str) or len(value) > TEMPLATE_VALUE_MAX or re.search(r"[\r\n]", value):
+                return _error(47003)
+        return Outcome(200, {**OK, "msgid": self._next_msgid()})
+
+    def handle_subscribe_send(self, req: Request) -> Outcome:
+        if (bad := self._precheck(req)) is not None:
+            return bad
+        if not req.json.get("template_id"):
+            return _error(40037)
+        data = req.json.get("data")
+        if not isinstance(data, dict) or not data:
+            return _error(47003)
+        for key, field in data.items():
+            match = re.fullmatch(r"([a-z_]+?)\d+", key)
+            limit = SUBSCRIBE_FIELD_MAX.get(match.group(1)) if match else None
+            value = field.get("value") if isinstance(field, dict) else None
+            if limit is None or not isinstance(value, str) or not value or len(value) > limit:
+                return _error(47003)
+        return Outcome(200, {**OK, "msgid": self._next_msgid()})
+
+    def handle_menu_create(self, req: Request) -> Outcome:
+        if (bad := self._precheck(req, needs_user=False)) is not None:
+            return bad
+        buttons = req.json.get("button")
+        if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+            return _error(40016)
+        with self._state_lock:
+            self.menu = req.json
+        return Outcome(200, dict(OK))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Local fake of the WeChat API (never the real host).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8801)
+    parser.add_argument("--appid", default=DEFAULT_APPID)
+    parser.add_argument("--secret", default=DEFAULT_SECRET)
+    args = parser.parse_args(argv)
+    fake = FakeWeChatAPI(args.host, args.port, appid=args.appid, secret=args.secret)
+    print(f"fake WeChat API on {fake.start()} (appid {args.appid}); Ctrl-C stops", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
