@@ -1,0 +1,204 @@
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select, text
+
+from service.auth.models import AuditRecord
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from service.extensions import db
+from service.intake import lookup, queue, services
+from service.intake.models import Applicant, Application, ApplicationEvent, Material
+
+TODAY = dt.date(2026, 11, 23)
+ID = "11010519491231002X"
+
+
+def call(county, **overrides):
+    payload = {"phone": "13812345678", "name": "张秀英", "id_number": ID, "village_id": county["villages"]["秦口村"],
+               "intake": "dibao", "description": "老伴瘫痪在床，家里没有收入", "urgent": False, "household_size": 2}
+    payload.update(overrides)
+    return services.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
+
+
+def counts():
+    return [db.session.scalar(select(func.count()).select_from(m)) for m in (Applicant, Application, Material,
+                                                                          ApplicationEvent)]
+
+
+def test_a_call_opens_an_application_in_the_villages_township(county):
+    detail = call(county)
+    assert detail["status"] == "submitted" and detail["township"] == "孙疃镇" and detail["village"] == "秦口村"
+    assert detail["step_deadline"] == "2026-11-26"  # 3 working days to decide 受理
+    assert detail["applicant"]["id_number"] == "110***********002X"
+    assert detail["applicant"]["phone"] == "138****5678"
+    assert [m["name"] for m in detail["materials"]][:2] == ["救助申请书", "全体家庭成员身份证"]
+    assert detail["history"][0]["action"] == "submit" and "热线" in detail["history"][0]["actor"]
+
+
+def test_the_id_number_is_never_stored_in_clear(county):
+    call(county)
+    rows = db.session.execute(text("SELECT * FROM applicants")).mappings().all()
+    assert rows and all(ID not in str(value) for row in rows for value in row.values())
+
+
+def test_an_existing_applicant_is_matched_by_id_number_then_by_phone_and_name(county):
+    call(county)
+    call(county, intake="temporary_relief", phone="13900000000")  # same ID, new phone
+    call(county, intake="child_welfare", id_number=None, phone="13900000000")  # same phone + name
+    assert db.session.scalar(select(func.count(Applicant.id))) == 1
+    call(county, intake="child_welfare", id_number=None, name="李四")
+    assert db.session.scalar(select(func.count(Applicant.id))) == 2
+
+
+def test_a_second_open_application_for_the_same_intake_is_refused_with_the_first_case_number(county):
+    first = call(county)
+    with pytest.raises(Conflict) as err:
+        call(county)
+    assert first["case_no"] in err.value.message
+
+
+@pytest.mark.parametrize("overrides, field, words", [
+    ({"id_number": "110105194912310021"}, "id_number", "校验位"),
+    ({"phone": "1234"}, "phone", "11位"),
+    ({"village_id": 99999}, "village_id", "村"),
+    ({"intake": "housing"}, "intake", "类别"),
+])
+def test_bad_call_input_is_refused_with_a_clerks_message_and_nothing_written(county, overrides, field, words):
+    before = counts()
+    with pytest.raises(InvalidInput) as err:
+        call(county, **overrides)
+    assert words in err.value.fields[field][0]
+    assert counts() == before
+
+
+def test_a_use_case_that_fails_midway_leaves_nothing_behind(county, monkeypatch):
+    before = counts()
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("presenter failed after the rows were flushed")
+
+    monkeypatch.setattr(services, "application_detail", boom)
+    with pytest.raises(RuntimeError):
+        call(county)
+    db.session.remove()
+    assert counts() == before
+
+
+def act(county, detail, action, who="suntuan", today=TODAY, **params):
+    return services.act(county["actors"][who], detail["case_no"], action, params, detail["version"], today=today)
+
+
+def test_materials_request_pauses_the_clock_and_receipt_restores_what_was_left(county):
+    d = act(county, call(county), "accept")
+    d = act(county, d, "start_investigation")
+    assert d["step_deadline"] == "2026-12-09"  # 12 WD for the township check
+    d = act(county, d, "request_materials", missing=["诊断证明", "户口簿"], today=dt.date(2026, 11, 25))
+    assert d["status"] == "awaiting_materials" and d["step_deadline"] is None and d["clock_paused"]
+    assert {m["name"]: m["status"] for m in d["materials"]}["诊断证明"] == "requested"
+    assert "诊断证明" in d["applicant_message"] and "户口簿" in d["applicant_message"]
+    d = act(county, d, "receive_materials", today=dt.date(2026, 12, 7))
+    # 10 WD were left on 11-25; restarting on 12-07 gives 12-21
+    assert d["status"] == "investigating" and d["step_deadline"] == "2026-12-21"
+    assert all(m["status"] != "requested" for m in d["materials"])
+
+
+def test_transfer_keeps_materials_the_new_intake_also_needs(county):
+    d = act(county, call(county, intake="temporary_relief"), "transfer", to_intake="dibao")
+    assert d["intake"] == "dibao" and d["status"] == "submitted"
+    assert "家庭经济状况核对授权书" in [m["name"] for m in d["materials"]]
+
+
+def test_a_stale_version_is_refused(county):
+    d = call(county)
+    act(county, d, "accept")
+    with pytest.raises(StaleVersion):
+        act(county, d, "start_investigation")
+
+
+def test_a_clerk_cannot_touch_another_townships_application(county):
+    d = call(county)
+    with pytest.raises(Forbidden):
+        act(county, d, "accept", who="linhuan")
+    with pytest.raises(Forbidden):
+        services.detail(county["actors"]["linhuan"], d["case_no"])
+    assert services.detail(county["actors"]["county"], d["case_no"])["case_no"] == d["case_no"]
+
+
+def test_claim_assigns_and_refuses_a_second_claimant(county):
+    d = call(county)
+    d = services.claim(county["actors"]["suntuan"], d["case_no"], d["version"])
+    assert d["assigned_to"] == "王芳"
+    with pytest.raises(Conflict):
+        services.claim(county["actors"]["county"], d["case_no"], d["version"])
+
+
+def test_the_queue_puts_urgent_first_then_the_nearest_deadline_and_pages_by_keyset(county):
+    normal = [call(county, name=f"申请人{i}", id_number=None, phone=f"1380000000{i}", intake="dibao") for i in range(5)]
+    urgent = call(county, name="急", id_number=None, phone="13700000000", intake="temporary_relief", urgent=True)
+    act(county, normal[0], "accept")  # 3 WD from acceptance: later than the others' accept deadlines? same day
+    clerk = county["actors"]["suntuan"]
+    seen, cursor = [], None
+    while True:
+        page = queue.list_queue(clerk, {"limit": 2, "cursor": cursor}, today=TODAY)
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen[0]["case_no"] == urgent["case_no"]
+    assert len(seen) == 6 and len({s["case_no"] for s in seen}) == 6
+    keys = [(0 if s["urgent"] else 1, s["step_deadline"]) for s in seen]
+    assert keys == sorted(keys)
+    only_urgent = queue.list_queue(clerk, {"urgent": True}, today=TODAY)["items"]
+    assert [s["case_no"] for s in only_urgent] == [urgent["case_no"]]
+    late = queue.list_queue(clerk, {"overdue": True}, today=dt.date(2026, 12, 31))["items"]
+    assert len(late) == 6 and all(s["overdue"] for s in late)
+    assert queue.list_queue(county["actors"]["linhuan"], {}, today=TODAY)["items"] == []
+    with pytest.raises(Forbidden):
+        queue.list_queue(county["actors"]["linhuan"], {"township_id": county["townships"]["孙疃镇"]})
+
+
+def test_the_queue_filters_mine_intake_and_phone(county):
+    a = call(county)
+    call(county, name="李四", id_number=None, phone="13911112222", intake="temporary_relief")
+    clerk = county["actors"]["suntuan"]
+    services.claim(clerk, a["case_no"], a["version"])
+    assert [r["case_no"] for r in queue.list_queue(clerk, {"mine": True})["items"]] == [a["case_no"]]
+    assert len(queue.list_queue(clerk, {"intake": "temporary_relief"})["items"]) == 1
+    assert len(queue.list_queue(clerk, {"phone": "139 1111 2222"})["items"]) == 1
+    with pytest.raises(InvalidInput):
+        queue.list_queue(clerk, {"cursor": "not-a-cursor"})
+
+
+def test_revealing_an_id_number_is_audited_and_refused_to_operators(county):
+    d = call(county)
+    assert services.reveal_id_number(county["actors"]["suntuan"], d["case_no"])["id_number"] == ID
+    with pytest.raises(Forbidden):
+        services.reveal_id_number(county["actors"]["hotline"], d["case_no"])
+    outcomes = db.session.scalars(select(AuditRecord.outcome).order_by(AuditRecord.id)).all()
+    assert outcomes == ["granted", "refused"]
+
+
+def test_the_public_look_up_needs_the_last_four_of_the_id_number(county):
+    d = call(county)
+    result = lookup.public_status(d["case_no"], "002x")
+    assert result["status"] == "待受理" and "11月26日" in result["message"]
+    with pytest.raises(NotFound) as wrong:
+        lookup.public_status(d["case_no"], "1234")
+    with pytest.raises(NotFound) as unknown:
+        lookup.public_status("26000000000", "002X")
+    assert wrong.value.message == unknown.value.message
+
+
+def test_a_caller_without_an_id_number_looks_up_with_the_phone(county):
+    d = call(county, id_number=None)
+    assert lookup.public_status(d["case_no"], "5678")["case_no"] == d["case_no"]
+
+
+def test_seed_demo_is_safe_to_run_twice(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert "30 applications created" in first.output and "0 applications created" in second.output
+    assert db.session.scalar(select(func.count(Application.id))) == 30
+    statuses = set(db.session.scalars(select(Application.status)))
+    assert {"submitted", "accepted", "investigating", "public_notice", "county_review", "approved", "rejected",
+            "awaiting_materials", "withdrawn", "referred"} <= statuses

@@ -1,0 +1,33 @@
+import pytest
+
+from service.config import ConfigError, check_production, from_environment
+
+
+def test_defaults_run_a_newcomer_on_sqlite_in_the_instance_folder(tmp_path):
+    config = from_environment(str(tmp_path), {})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/relief.db"
+    assert config["SERVICE_ENV"] == "development"
+
+
+def test_postgres_urls_get_the_psycopg_driver(tmp_path):
+    config = from_environment(str(tmp_path), {"DATABASE_URL": "postgres://u@h/db"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_production_refuses_demo_secrets(tmp_path):
+    config = from_environment(str(tmp_path), {"SERVICE_ENV": "production", "DATABASE_URL": "postgresql://h/db"})
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        check_production(config)
+
+
+def test_production_refuses_sqlite(tmp_path):
+    env = {"SERVICE_ENV": "production", "SECRET_KEY": "x" * 32, "FIELD_ENCRYPTION_KEY": "y" * 32,
+           "WECHAT_SECRET": "z" * 32}
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        check_production(from_environment(str(tmp_path), env))
+    check_production(from_environment(str(tmp_path), {**env, "DATABASE_URL": "postgresql://h/db"}))
+
+
+def test_a_malformed_threshold_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="ROUTE_AUTO_CONFIDENCE"):
+        from_environment(str(tmp_path), {"ROUTE_AUTO_CONFIDENCE": "high"})
