@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     limiter.init_app(app)
+    _register_api_docs_assets(app)
     api.init_app(app)
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
@@ -36,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
 
+    from service.auth.guard import forget_user
+
+    app.before_request(forget_user)
     for blueprint in (auth_blp, intake_blp, public_blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -59,6 +63,18 @@ def _tune_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _register_api_docs_assets(app: Flask) -> None:
+    # Government intranets often have no internet: serve Swagger UI from the package, never a CDN.
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.config["OPENAPI_SWAGGER_UI_URL"] = "/api/docs/assets/"
+
+    @app.get("/api/docs/assets/<path:filename>")
+    def swagger_assets(filename):
+        return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
 def _register_health(app: Flask) -> None:

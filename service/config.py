@@ -48,6 +48,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),
+        # scrypt: a memory-hard KDF; tests lower the cost through the same setting
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         "ROUTE_AUTO_CONFIDENCE": _float(env, "ROUTE_AUTO_CONFIDENCE", 0.75),

@@ -77,7 +77,7 @@ _FIELD_MESSAGES = [
     (r"^Must be greater than or equal to (\S+)\.$", r"不能小于 \1"),
     (r"^Must be greater than (\S+)\.$", r"应大于 \1"),
     (r"^Must be less than or equal to (\S+)\.$", r"不能大于 \1"),
-    (r"^Invalid request body\.$", "请求内容不是有效的 JSON"),
+    (r"^Invalid (request|JSON) body\.$", "请求内容不是有效的 JSON"),
     (r"^String does not match expected pattern\.$", "格式不正确"),
 ]
 _COMPILED = [(re.compile(p), r) for p, r in _FIELD_MESSAGES]
@@ -144,8 +144,11 @@ def register_error_handlers(app) -> None:
         if "messages" in data:
             # flask-smorest / webargs put per-location field errors here; flatten json/query locations
             fields = {}
-            for location_errors in data["messages"].values():
-                fields.update(translate(location_errors))
+            for location, location_errors in data["messages"].items():
+                if isinstance(location_errors, dict):
+                    fields.update(translate(location_errors))
+                else:  # a body that is not JSON at all has no fields to point at
+                    fields[location] = translate(location_errors)
         if exc.code == 429:
             code, message = RateLimited.code, RateLimited.message
         return respond(exc.code or 500, code, message, fields)

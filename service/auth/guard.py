@@ -11,6 +11,12 @@ from service.errors import Forbidden, NotAuthenticated
 from service.extensions import db
 
 
+def forget_user() -> None:
+    """Before each request: the caller is worked out afresh, even when an app context outlives requests."""
+    g.pop("staff_user", None)
+    g.pop("staff_id", None)
+
+
 def current_user() -> StaffUser | None:
     if "staff_user" in g:
         return g.staff_user

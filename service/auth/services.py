@@ -20,7 +20,7 @@ _BAD_LOGIN = "用户名或密码不正确"
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def actor_of(user: StaffUser) -> Actor:
@@ -41,7 +41,7 @@ def login(username: str, password: str) -> StaffUser:
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == username.strip())).first()
         now = utcnow()
         if user is None:
-            check_password_hash(_DUMMY_HASH, password)  # same work as a real check: no timing hint
+            check_password_hash(hash_password("timing-equaliser"), password)  # same work: no timing hint
             raise NotAuthenticated(_BAD_LOGIN, code="bad_credentials")
         if user.locked_until and user.locked_until > now:
             raise NotAuthenticated(f"连续输错密码次数过多，账号已锁定，请 {lock_minutes} 分钟后再试",
@@ -57,9 +57,6 @@ def login(username: str, password: str) -> StaffUser:
             raise Forbidden("生产环境不允许使用演示密码登录，请管理员重设密码", code="demo_password")
         user.failed_logins, user.locked_until = 0, None
     return user
-
-
-_DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
 
 
 def end_sessions(user_id: int) -> None:

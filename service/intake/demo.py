@@ -76,7 +76,7 @@ def _fake_id(rng: random.Random) -> str:
     return body + check_character(body)
 
 
-def seed_demo(today: dt.date | None = None) -> dict:
+def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dict:
     """Create what is missing; running it again changes nothing. Returns counts for the CLI."""
     today = today or beijing_today()
     with use_case():
@@ -99,7 +99,7 @@ def seed_demo(today: dt.date | None = None) -> dict:
                          townships[t_name].id if t_name else None)
     existing = db.session.scalar(select(func.count(Application.id)).where(Application.county_id == county.id))
     with use_case():  # all sample applications or none, so a failed run can simply be repeated
-        created = 0 if existing else _seed_applications(county, townships, today)
+        created = 0 if existing or not applications else _seed_applications(county, townships, today)
     return {"county": county.name, "townships": len(townships), "applications_created": created}
 
 

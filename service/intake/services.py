@@ -86,7 +86,8 @@ def _match_applicant(name: str, phone: str, id_number: str | None, village: Vill
         candidates = db.session.scalars(
             select(Applicant).where(Applicant.phone == phone, Applicant.name == name).order_by(Applicant.id)
         ).all()
-        applicant = next((a for a in candidates if a.id_number_hash in (None, id_hash)), None)
+        # A different ID number on file means a different person sharing the phone (a relative).
+        applicant = next((a for a in candidates if id_hash is None or a.id_number_hash in (None, id_hash)), None)
     if applicant is None:
         applicant = Applicant(name=name)
         db.session.add(applicant)
