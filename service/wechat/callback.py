@@ -8,7 +8,7 @@ In the view (read at most cap+1 bytes so an oversized body is refused without bu
 
     body = request.stream.read(handler.max_body_bytes + 1)
     try:
-        msg, encode, _ = handler.open(request.args, body)
+        msg, encode = handler.open(request.args, body)
     except CallbackError as exc:
         abort(exc.http_status)          # 403 signature, 413 size, 400 anything else
     if seen(dedupe_key(msg)): return "success"
@@ -17,14 +17,16 @@ In the view (read at most cap+1 bytes so an oversized body is refused without bu
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from .crypto import MessageCrypto, check_msg_signature, check_signature
+from .crypto import MessageCrypto, check_msg_signature, check_signature, msg_signature, signature
 from .errors import BodyTooLarge, ProtocolError
 from .messages import InboundMessage, message_from_dict
 from .replies import SUCCESS
-from .xmlsafe import DEFAULT_MAX_BODY, parse_xml
+from .xmlsafe import DEFAULT_MAX_BODY, cdata, parse_xml
 
 ReplyEncoder = Callable[[str], str]
 
@@ -32,7 +34,6 @@ ReplyEncoder = Callable[[str], str]
 class Callback(NamedTuple):
     message: InboundMessage
     encode: ReplyEncoder  # turns a plaintext reply (text_reply(...) or "success") into the body
-    encrypted: bool
 
 
 class CallbackHandler:
@@ -65,7 +66,7 @@ class CallbackHandler:
         return echostr
 
     def open(self, args: Mapping[str, str], body: bytes | str) -> Callback:
-        """POST /wechat: return (message, encode, encrypted) or raise a CallbackError."""
+        """POST /wechat: return (message, encode) or raise a CallbackError."""
         size = len(body.encode("utf-8") if isinstance(body, str) else body)
         if size > self.max_body_bytes:
             raise BodyTooLarge(f"body is {size} bytes, limit {self.max_body_bytes}")
@@ -79,7 +80,7 @@ class CallbackHandler:
         if self.require_encryption:
             raise ProtocolError("plaintext callback refused: safe mode is required")
         message = message_from_dict(parse_xml(body, self.max_body_bytes))
-        return Callback(message, _plain, False)
+        return Callback(message, _plain)
 
     def _open_encrypted(self, args, body, timestamp: str, nonce: str) -> Callback:
         crypto = self.crypto
@@ -100,8 +101,28 @@ class CallbackHandler:
                 return reply
             return crypto.encrypt_reply(reply, nonce)
 
-        return Callback(message, encode, True)
+        return Callback(message, encode)
 
 
 def _plain(reply: str) -> str:
     return reply
+
+
+def signed_request(
+    token: str,
+    xml: str,
+    *,
+    crypto: MessageCrypto | None = None,
+    timestamp: str | None = None,
+    nonce: str | None = None,
+) -> tuple[dict[str, str], str]:
+    """What WeChat would send for `xml`: (query args, body), encrypted when crypto is given.
+    For tests and the local simulator; the counterpart of CallbackHandler.open."""
+    timestamp = timestamp or str(int(time.time()))
+    nonce = nonce or secrets.token_hex(5)
+    args = {"signature": signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+    if crypto is None:
+        return args, xml
+    encrypted = crypto.encrypt(xml)
+    args.update(encrypt_type="aes", msg_signature=msg_signature(token, timestamp, nonce, encrypted))
+    return args, f"<xml><ToUserName>{cdata('')}</ToUserName><Encrypt>{cdata(encrypted)}</Encrypt></xml>"

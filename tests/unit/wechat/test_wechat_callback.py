@@ -6,7 +6,7 @@ import pytest
 import test_wechat_crypto as v
 import wechat_samples as s
 
-from service.wechat.callback import CallbackHandler
+from service.wechat.callback import CallbackHandler, signed_request
 from service.wechat.crypto import MessageCrypto, msg_signature, signature
 from service.wechat.errors import BodyTooLarge, DecryptError, InvalidSignature, ProtocolError, UnsafeXML
 from service.wechat.replies import SUCCESS, text_reply
@@ -52,8 +52,8 @@ def test_verify_url_returns_echostr_only_when_signed():
 
 
 def test_plaintext_callback_and_reply_pass_through():
-    msg, encode, encrypted = plain_handler().open(SIGNED, s.TEXT.encode())
-    assert msg.content == "俺娃病了咋办" and not encrypted
+    msg, encode = plain_handler().open(SIGNED, s.TEXT.encode())
+    assert msg.content == "俺娃病了咋办"
     reply = text_reply(msg, "收到")
     assert encode(reply) == reply
 
@@ -87,8 +87,8 @@ def test_oversized_body_is_refused_before_anything_else():
 
 
 def test_official_sample_in_safe_mode():
-    msg, encode, encrypted = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
-    assert encrypted
+    msg, encode = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
+    assert "<Encrypt>" in encode(text_reply(msg, "ok"))
     assert (msg.content, msg.msg_id, msg.msg_type) == ("abcdteT", "6054768590064713728", "text")
 
 
@@ -98,12 +98,12 @@ def test_compatible_mode_trusts_only_the_encrypted_copy():
         "<Encrypt>",
         "<FromUserName>oFORGED</FromUserName><MsgType>text</MsgType><Content>伪造</Content><Encrypt>",
     )
-    msg, _, _ = sample_handler().open(sample_args(), body.encode())
+    msg, _ = sample_handler().open(sample_args(), body.encode())
     assert (msg.content, msg.from_user) == ("abcdteT", "oyORnuP8q7ou2gfYjqLzSIWZf0rs")
 
 
 def test_encrypted_reply_round_trips_through_the_envelope():
-    msg, encode, _ = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
+    msg, encode = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
     reply = text_reply(msg, "已受理 ]]> 😀")
     envelope = parse_xml(encode(reply))
     assert envelope["Nonce"] == v.SAMPLE_NONCE
@@ -116,7 +116,7 @@ def test_encrypted_reply_round_trips_through_the_envelope():
 
 
 def test_success_is_sent_unencrypted_in_safe_mode():
-    _, encode, _ = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
+    _, encode = sample_handler().open(sample_args(), SAMPLE_ENVELOPE.encode())
     assert encode(SUCCESS) == SUCCESS and encode("") == ""
 
 
@@ -170,3 +170,14 @@ def test_configuration_errors_fail_fast():
         CallbackHandler("")
     with pytest.raises(ValueError):
         CallbackHandler("t", encoding_aes_key=v.SAMPLE_KEY)
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_signed_request_is_what_open_accepts(encrypted):
+    crypto = MessageCrypto(v.SAMPLE_TOKEN, v.SAMPLE_KEY, v.SAMPLE_APPID) if encrypted else None
+    args, body = signed_request(v.SAMPLE_TOKEN, s.VOICE, crypto=crypto)
+    assert ("encrypt_type" in args) is encrypted
+    msg, _ = sample_handler().open(args, body.encode())
+    assert msg.text == "我想申请低保"
+    with pytest.raises(InvalidSignature):
+        CallbackHandler("other-token").open(args, body.encode())
