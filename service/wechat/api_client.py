@@ -108,7 +108,8 @@ class WeChatClient:
     def fetch_token(self) -> tuple[str, float]:
         """Always asks WeChat (counts against the daily quota); returns (token, expires_at)."""
         params = {"grant_type": "client_credential", "appid": self.appid, "secret": self._secret}
-        data = self._request("GET", "/cgi-bin/token", params=params)
+        # here 40001 means a wrong secret, not a stale token: a plain, permanent error
+        data = self._request("GET", "/cgi-bin/token", params=params, token_errors=False)
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise WeChatAPIError(None, "no access_token in answer", endpoint="token", reason="bad_response")
@@ -175,7 +176,9 @@ class WeChatClient:
         # the single retry; a second token error propagates to the caller
         return self._request("POST", path, params={"access_token": token}, body=body)
 
-    def _request(self, method: str, path: str, *, params: dict, body: bytes | None = None) -> dict:
+    def _request(
+        self, method: str, path: str, *, params: dict, body: bytes | None = None, token_errors: bool = True
+    ) -> dict:
         name = path.rsplit("/cgi-bin/", 1)[-1]
         headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
         try:
@@ -203,7 +206,7 @@ class WeChatClient:
         if errcode:
             errmsg = str(data.get("errmsg", ""))
             log.warning("wechat api %s failed: errcode=%s", name, errcode)
-            kind = TokenInvalid if errcode in TOKEN_ERRORS else WeChatAPIError
+            kind = TokenInvalid if token_errors and errcode in TOKEN_ERRORS else WeChatAPIError
             raise kind(errcode, errmsg, endpoint=name, http_status=resp.status_code)
         return data
 

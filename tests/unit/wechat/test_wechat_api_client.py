@@ -160,6 +160,14 @@ def test_bad_credentials_are_permanent(fake_wechat):
     assert fake_wechat.calls("custom_send") == []
 
 
+def test_40001_from_the_token_endpoint_means_bad_credentials_not_a_stale_token(fake_wechat):
+    fake_wechat.fail("token", 40001)
+    with pytest.raises(WeChatAPIError) as info:
+        make_client(fake_wechat).send_text(OPENID, "hi")
+    assert info.value.errcode == 40001 and not isinstance(info.value, TokenInvalid)
+    assert not info.value.transient and len(fake_wechat.calls("token")) == 1
+
+
 def test_json_goes_out_as_raw_utf8(fake_wechat):
     make_client(fake_wechat).send_text(OPENID, "您好，已受理 😀")
     (call,) = fake_wechat.calls("custom_send")
