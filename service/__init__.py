@@ -13,6 +13,7 @@ from service.intake.protection import FieldProtector
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json.ensure_ascii = False  # staff and integrators read Chinese, not \u escapes
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path))
     if config:

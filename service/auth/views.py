@@ -31,29 +31,29 @@ def logout():
 
 
 @blp.route("/me")
-@blp.response(200)
 @require_staff()
+@blp.response(200)
 def me(actor):
     return services.profile(current_user())
 
 
 @blp.route("/tokens")
-@blp.response(200)
 @require_staff()
+@blp.response(200)
 def list_tokens(actor):
     return {"items": services.list_tokens(actor)}
 
 
 @blp.route("/tokens", methods=["POST"])
+@require_staff()
 @blp.arguments(TokenCreateSchema)
 @blp.response(201)
-@require_staff()
 def create_token(body, actor):
     return services.create_token(actor, body["name"])
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])
-@blp.response(204)
 @require_staff()
+@blp.response(204)
 def revoke_token(token_id, actor):
     services.revoke_token(actor, token_id)

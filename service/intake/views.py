@@ -16,9 +16,9 @@ public = Blueprint("public", __name__, url_prefix="/api/v1/public", description=
 
 
 @blp.route("/calls", methods=["POST"])
+@require_staff("operator", "window", "county")
 @blp.arguments(CallSchema)
 @blp.response(201)
-@require_staff("operator", "window", "county")
 def log_call(body, actor):
     """热线来电登记：按手机号或身份证匹配申请人，生成案件号"""
     channel = "hotline" if actor.role == "operator" else "window"
@@ -26,33 +26,33 @@ def log_call(body, actor):
 
 
 @blp.route("/applications")
+@require_staff()
 @blp.arguments(QueueArgsSchema, location="query")
 @blp.response(200)
-@require_staff()
 def list_applications(args, actor):
     """乡镇窗口队列：紧急优先，其次按期限；游标分页"""
     return queue.list_queue(actor, args)
 
 
 @blp.route("/applications/<case_no>")
-@blp.response(200)
 @require_staff()
+@blp.response(200)
 def get_application(case_no, actor):
     return services.detail(actor, case_no)
 
 
 @blp.route("/applications/<case_no>/claim", methods=["POST"])
+@require_staff("window", "county")
 @blp.arguments(VersionSchema)
 @blp.response(200)
-@require_staff("window", "county")
 def claim_application(body, case_no, actor):
     return services.claim(actor, case_no, body["version"])
 
 
 @blp.route("/applications/<case_no>/actions/<any(%s):action>" % ", ".join(wf.ACTIONS), methods=["POST"])
+@require_staff("window", "county")
 @blp.arguments(ActionSchema)
 @blp.response(200)
-@require_staff("window", "county")
 def act(body, case_no, action, actor):
     """办理一步：受理、补正、调查、公示、报县、批准、不予批准、转办、先行救助、撤回"""
     version = body.pop("version")
@@ -60,16 +60,16 @@ def act(body, case_no, action, actor):
 
 
 @blp.route("/applications/<case_no>/reveal-id", methods=["POST"])
-@blp.response(200)
 @require_staff()
+@blp.response(200)
 def reveal_id(case_no, actor):
     """查看完整身份证号（记入审计日志）"""
     return services.reveal_id_number(actor, case_no, request.remote_addr)
 
 
 @blp.route("/townships")
-@blp.response(200)
 @require_staff()
+@blp.response(200)
 def townships(actor):
     rows = db.session.scalars(select(Township).where(Township.county_id == actor.county_id).order_by(Township.id))
     return {"items": [

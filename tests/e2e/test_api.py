@@ -205,3 +205,7 @@ def test_public_look_up_and_login_are_rate_limited(database_url, county):
         logins = [guesser.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code
                   for _ in range(4)]
         assert logins == [401, 401, 401, 429]
+
+
+def test_authentication_comes_before_validation(client, county):
+    assert error_of(client.post("/api/v1/calls", json={"phone": "1"}), 401)
