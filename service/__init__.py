@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
     from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
+    from service.wechat import models as _wechat_models  # noqa: F401
     from service.auth.views import blp as auth_blp
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp

@@ -31,6 +31,9 @@ class Township(db.Model):
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     code: Mapped[str | None] = mapped_column(String(9), unique=True)
     name: Mapped[str] = mapped_column(String(40))
+    # the township government's position, so a resident's shared location can suggest it
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     county: Mapped[County] = relationship(back_populates="townships")
     villages: Mapped[list["Village"]] = relationship(back_populates="township", order_by="Village.id")
 
