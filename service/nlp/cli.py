@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -23,12 +24,13 @@ def nlp_cli() -> None:
 
 
 @nlp_cli.command("classify")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="jieba cache directory.")
-def classify(cache_dir: str | None) -> None:
-    """Read one message per line on stdin, print one JSON object per line (blank lines are skipped)."""
+def classify(source: TextIO, cache_dir: str | None) -> None:
+    """One message per line from stdin (or SOURCE) in, one JSON object per line out; blank lines skipped."""
     warm_up(cache_dir)
     thresholds = Thresholds.from_mapping(os.environ)
-    for line in click.get_text_stream("stdin"):
+    for line in source:
         text = line.strip()
         if not text:
             continue

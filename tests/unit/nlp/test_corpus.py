@@ -1,0 +1,68 @@
+"""The labelled corpus and the targets the classifier must hold on its held-out test split."""
+
+import json
+
+import pytest
+
+from service.nlp.evaluation import evaluate, load_corpus
+from service.nlp.lexicon import INTAKES
+
+from .conftest import CORPUS
+
+# targets from the tracker: held-out test split, never tuned on
+MACRO_F1 = 0.92
+URGENT_RECALL = 0.95
+URGENT_PRECISION = 0.80
+OTHER_PRECISION = 0.90
+
+
+@pytest.fixture(scope="module")
+def test_report(classifier):
+    return evaluate(load_corpus(CORPUS / "test.jsonl"))
+
+
+def test_corpus_is_large_labelled_and_split_without_overlap():
+    dev = load_corpus(CORPUS / "dev.jsonl")
+    test = load_corpus(CORPUS / "test.jsonl")
+    assert len(dev) + len(test) >= 400
+    assert not {e.text for e in dev} & {e.text for e in test}
+    for split in (dev, test):
+        assert {e.intake for e in split} == set(INTAKES)
+        assert sum(e.urgent for e in split) >= 30
+        assert all(e.intake not in e.also for e in split)
+        assert len({e.text for e in split}) == len(split)
+
+
+def test_corpus_rows_have_exactly_the_documented_fields():
+    for name in ("dev.jsonl", "test.jsonl"):
+        for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            assert set(row) == {"text", "intake", "also", "urgent"}
+            assert isinstance(row["urgent"], bool) and isinstance(row["also"], list)
+
+
+def test_macro_f1_on_the_test_split(test_report):
+    assert test_report.macro_f1 >= MACRO_F1, test_report.per_class
+
+
+def test_urgent_recall_and_precision_on_the_test_split(test_report):
+    missed = [m.example.text for m in test_report.missed_urgent]
+    assert test_report.urgent_recall >= URGENT_RECALL, missed
+    assert test_report.urgent_precision >= URGENT_PRECISION
+
+
+def test_other_precision_on_the_test_split(test_report):
+    # a greeting or a complaint must not open an application, and a request must not land in `other`
+    assert test_report.per_class["other"].precision >= OTHER_PRECISION
+
+
+def test_a_prediction_in_also_counts_as_correct():
+    from service.nlp.classifier import Decision
+    from service.nlp.evaluation import Example
+
+    example = Example("房子烧了，娃没人管", "temporary_relief", ("child_welfare",), True)
+    decision = Decision("child_welfare", 0.9, 0.8, "temporary_relief", ("娃",), True)
+    report = evaluate([example], classify=lambda _text: decision)
+    assert report.accuracy == 1.0
+    assert report.confusion["child_welfare"]["child_welfare"] == 1
+    assert not report.misrouted
