@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from .engine import Engine, current
-from .lexicon import INTAKES, OTHER, SCHEMES, URGENT
+from .lexicon import INTAKES, OTHER, SCHEMES, Cue
 from .normalize import normalize
 
 # evidence `other` has before reading a word: one clear scheme word must outweigh it
@@ -63,7 +63,9 @@ def route(text: str) -> Decision:
 def score(engine: Engine, text: str) -> Decision:
     lex = engine.lexicon
     norm = normalize(text or "", lex.t2s)
-    tokens = engine.tokenizer.lcut(norm)
+    # no HMM: every lexicon term is a dictionary word, and HMM could glue a one-character term (娃, 饿)
+    # to its neighbour as a guessed new word
+    tokens = engine.tokenizer.lcut(norm, HMM=False)
 
     evidence = [0.0] * len(INTAKES)
     evidence[OTHER] = OTHER_PRIOR
@@ -71,59 +73,59 @@ def score(engine: Engine, text: str) -> Decision:
     request = 0.0
     urgency = 0.0
     urgent_hits: list[str] = []
-    signals: list[tuple[int, str]] = []  # urgency tokens with their position, judged after the loop
+    signals: list[tuple[int, Cue]] = []  # urgency tokens with their position, judged after the loop
     past: list[int] = []
     negated = False
     last_negation = -100
     seen: set[str] = set()
 
+    cues = lex.cues
     for i, raw in enumerate(tokens):
-        if raw in CLAUSE_BREAKS:
-            last_negation = -100
+        cue = cues.get(raw)
+        if cue is None:
+            if raw in CLAUSE_BREAKS:
+                last_negation = -100
             continue
-        token = lex.typos.get(raw, raw)
+        token = cue.term
         if token in seen:
             continue
-        if token in lex.negations:
+        if cue.negation:
             last_negation = i
             continue
-        if token in lex.past_markers:
+        if cue.past:
             past.append(i)
             continue
         seen.add(token)
-        if i - last_negation <= NEGATION_WINDOW:
+        if cue.negatable and i - last_negation <= NEGATION_WINDOW:
             # a negated request term is talked about, not asked for, for the rest of the message
-            if token in lex.request or any(idx != OTHER for idx, _ in lex.terms.get(token, ())):
-                negated = True
-                continue
-        if token in lex.urgency:
-            signals.append((i, token))
-        if token in lex.request:
-            request += lex.request[token]
-        for idx, weight in lex.terms.get(token, ()):
+            negated = True
+            continue
+        if cue.urgency:
+            signals.append((i, cue))
+        request += cue.request
+        for idx, weight in cue.entries:
             evidence[idx] += weight
             hits[idx][token] = weight
 
-    for i, token in signals:
-        if any(abs(i - p) <= PAST_WINDOW for p in past):
-            for idx, weight in lex.terms.get(token, ()):
+    for i, cue in signals:
+        if past and any(abs(i - p) <= PAST_WINDOW for p in past):
+            for idx, weight in cue.entries:
                 if idx != OTHER:
                     evidence[idx] -= weight * (1 - PAST_EVENT_FACTOR)
             continue
-        urgency += lex.urgency[token]
-        urgent_hits.append(token)
+        urgency += cue.urgency
+        urgent_hits.append(cue.term)
 
-    for pattern in lex.patterns:
-        match = pattern.regex.search(norm)
+    for search, idx, weight in lex.pattern_table:
+        match = search(norm)
         if match is None:
             continue
-        if pattern.target == URGENT:
-            urgency += pattern.weight
+        if idx < 0:
+            urgency += weight
             urgent_hits.append(match.group())
         else:
-            idx = INTAKES.index(pattern.target)
-            evidence[idx] += pattern.weight
-            hits[idx][match.group()] = pattern.weight
+            evidence[idx] += weight
+            hits[idx][match.group()] = weight
 
     if urgency >= URGENT_THRESHOLD:
         strongest = max(range(len(SCHEMES)), key=lambda idx: (evidence[idx], -idx))

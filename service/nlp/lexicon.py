@@ -8,9 +8,10 @@ listed there again takes the county's weight (weight 0 switches a packaged term 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 INTAKES = ("temporary_relief", "dibao", "child_welfare", "other")
 SCHEMES = INTAKES[:3]
@@ -30,6 +31,18 @@ class Pattern:
     regex: re.Pattern[str]
 
 
+class Cue(NamedTuple):
+    """Everything the scorer needs to know about one token, found with a single dict lookup."""
+
+    term: str  # canonical spelling (typos folded)
+    negation: bool
+    past: bool
+    entries: tuple[tuple[int, float], ...]  # (intake index, weight)
+    request: float
+    urgency: float
+    negatable: bool  # a request or scheme term, which a preceding negation cancels
+
+
 @dataclass(frozen=True)
 class Lexicon:
     terms: dict[str, tuple[tuple[int, float], ...]]  # token -> ((intake index, weight), ...)
@@ -40,6 +53,34 @@ class Lexicon:
     typos: dict[str, str]
     patterns: tuple[Pattern, ...]
     t2s: dict[int, str]  # a str.translate table
+    cues: dict[str, Cue] = field(default_factory=dict, repr=False)
+    # (bound search, intake index or -1 for urgency, weight): the scorer's inner loop, without lookups
+    pattern_table: list[tuple[Callable[[str], re.Match[str] | None], int, float]] = field(
+        default_factory=list, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for p in self.patterns:
+            index = -1 if p.target == URGENT else INTAKES.index(p.target)
+            self.pattern_table.append((p.regex.search, index, p.weight))
+        words = set(self.terms) | set(self.request) | set(self.urgency) | self.negations | self.past_markers
+        for word in words:
+            self.cues[word] = self._cue(word, word)
+        for variant, canonical in self.typos.items():
+            self.cues[variant] = self._cue(canonical, variant)
+
+    def _cue(self, term: str, spelled: str) -> Cue:
+        entries = self.terms.get(term, ())
+        request = self.request.get(term, 0.0)
+        return Cue(
+            term=term,
+            negation=spelled in self.negations,
+            past=spelled in self.past_markers,
+            entries=entries,
+            request=request,
+            urgency=self.urgency.get(term, 0.0),
+            negatable=bool(request) or any(idx != OTHER for idx, _ in entries),
+        )
 
     def vocabulary(self) -> set[str]:
         """Every word the tokenizer must keep whole for the lookups to see it."""
