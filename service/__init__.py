@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     config_module.check_production(app.config)
+    config_module.check_thresholds(app.config)
 
     from service import request_log
 
@@ -34,19 +35,25 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
     from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
-    from service.wechat import models as _wechat_models  # noqa: F401
+    from service.auth.guard import forget_user
     from service.auth.views import blp as auth_blp
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
-
-    from service.auth.guard import forget_user
+    from service.wechat import models as _wechat_models  # noqa: F401
 
     app.before_request(forget_user)
     for blueprint in (auth_blp, intake_blp, public_blp):
         api.register_blueprint(blueprint)
+    from service import notify
+
+    notify.init_app(app)  # outbox adapters, /api/v1/notifications, `flask notify`
+    from service.wechat.views import blp as wechat_blp
+
+    app.register_blueprint(wechat_blp)
     register_error_handlers(app)
     _register_health(app)
     _register_cli(app)
+    _warm_classifier(app)
     return app
 
 
@@ -93,5 +100,18 @@ def _register_health(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from service.intake.cli import seed_demo_command
+    from service.nlp.cli import nlp_cli
+    from service.wechat.cli import wechat_cli
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(nlp_cli)
+    app.cli.add_command(wechat_cli)
+
+
+def _warm_classifier(app: Flask) -> None:
+    # jieba's dictionary loads once per process before the first request (gunicorn --preload shares it);
+    # its cache lives in the instance folder so a restart reads it instead of rebuilding it.
+    from service.nlp import warm_up
+
+    extra = [app.config["NLP_LEXICON_DIR"]] if app.config.get("NLP_LEXICON_DIR") else []
+    warm_up(app.instance_path, extra)

@@ -18,16 +18,6 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _float(env: dict, key: str, default: float) -> float:
-    raw = env.get(key)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
-
-
 def from_environment(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping; every key can be set by an environment variable of the same name."""
     env = dict(os.environ if env is None else env)
@@ -38,6 +28,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"),
         "SECRET_KEY": env.get("SECRET_KEY", DEMO_SECRET_KEY),
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
+        # the county whose bureau runs this official account: chat applications land in its townships
+        "COUNTY_CODE": env.get("COUNTY_CODE", "340621"),
         "WECHAT_TOKEN": env.get("WECHAT_TOKEN", "relief-demo-token"),
         "WECHAT_APPID": env.get("WECHAT_APPID", "wx0000000000demo00"),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", DEMO_WECHAT_SECRET),
@@ -52,9 +44,11 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
-        "ROUTE_AUTO_CONFIDENCE": _float(env, "ROUTE_AUTO_CONFIDENCE", 0.75),
-        "ROUTE_AUTO_MARGIN": _float(env, "ROUTE_AUTO_MARGIN", 0.25),
-        "ROUTE_ASK_CONFIDENCE": _float(env, "ROUTE_ASK_CONFIDENCE", 0.4),
+        # routing ladder thresholds; unset keeps service.nlp.Thresholds' defaults (checked at start-up)
+        "ROUTE_AUTO_CONFIDENCE": env.get("ROUTE_AUTO_CONFIDENCE"),
+        "ROUTE_AUTO_MARGIN": env.get("ROUTE_AUTO_MARGIN"),
+        "ROUTE_ASK_CONFIDENCE": env.get("ROUTE_ASK_CONFIDENCE"),
+        "NLP_LEXICON_DIR": env.get("NLP_LEXICON_DIR", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": service_env == "production",
@@ -71,7 +65,35 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     }
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
     config["RATELIMIT_ENABLED"] = _bool(env.get("RATELIMIT_ENABLED"), True)
+    config.update(_notify_settings(env))
     return config
+
+
+# Notification outbox and worker (service/notify): name -> default; numbers, set from the environment.
+NOTIFY_DEFAULTS = {
+    "NOTIFY_MAX_ATTEMPTS": 8,  # attempts per channel before a row is dead-lettered
+    "NOTIFY_BACKOFF_BASE_SECONDS": 30.0,  # first retry after 15-30 s, then doubling …
+    "NOTIFY_BACKOFF_CAP_SECONDS": 3600.0,  # … up to 30-60 min
+    "NOTIFY_LEASE_SECONDS": 120.0,  # a claimed row returns to the queue if its worker is gone this long
+    "NOTIFY_BATCH_SIZE": 20,
+    "NOTIFY_POLL_SECONDS": 1.0,  # idle worker's pause between looks at the queue
+    "NOTIFY_SCAN_SECONDS": 300.0,  # how often to look for overdue steps and morning digests
+    "NOTIFY_DIGEST_HOUR": 8,  # Beijing hour from which working-day digests go out
+    "NOTIFY_HTTP_TIMEOUT_SECONDS": 10.0,
+}
+
+
+def _notify_settings(env: dict) -> dict:
+    settings = {}
+    for key, default in NOTIFY_DEFAULTS.items():
+        raw = env.get(key)
+        try:
+            settings[key] = default if raw in (None, "") else type(default)(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
+    # WeChat template for applicant notices (empty: applicants get SMS); see service/notify/templates.json
+    settings["NOTIFY_TEMPLATE_ID"] = env.get("NOTIFY_TEMPLATE_ID", "")
+    return settings
 
 
 def _normalise_db_url(url: str) -> str:
@@ -80,6 +102,15 @@ def _normalise_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def check_thresholds(config: dict) -> None:
+    from service.nlp import Thresholds
+
+    try:
+        Thresholds.from_mapping(config)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def check_production(config: dict) -> None:

@@ -18,7 +18,7 @@ _NO_MATCH = "案件号或身份证号后四位不正确，请核对后再试"
 def public_status(case_no: str, id_last4: str) -> dict:
     app = db.session.scalars(select(Application).where(Application.case_no == normalise(case_no))).first()
     # The same answer for an unknown case and a wrong ID, so a guesser learns nothing from the difference.
-    if app is None or not _owns(app, id_last4):
+    if app is None or not owns(app, id_last4):
         raise NotFound(_NO_MATCH, code="no_match")
     county = app.township.county
     return {
@@ -30,7 +30,7 @@ def public_status(case_no: str, id_last4: str) -> dict:
     }
 
 
-def _owns(app: Application, id_last4: str) -> bool:
+def owns(app: Application, id_last4: str) -> bool:
     given = (id_last4 or "").strip().upper()
     encrypted = app.applicant.id_number_encrypted
     # Callers who gave no ID number on the phone prove themselves with their phone's last four digits.

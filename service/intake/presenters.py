@@ -6,10 +6,11 @@ from flask import current_app
 
 from service.auth.models import StaffUser
 from service.extensions import db
-from service.intake import deadlines, workflow as wf
+from service.intake import deadlines
+from service.intake import workflow as wf
+from service.intake.identity import mask_id_number, mask_name, mask_phone
 from service.intake.time_limits import limits_for
 from service.intake.wording import status_message
-from service.intake.identity import mask_id_number, mask_name, mask_phone
 
 
 def _id_masked(applicant) -> str | None:

@@ -8,12 +8,14 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
+from service import notify
 from service.auth.actor import Actor
 from service.auth.models import AuditRecord, StaffUser
 from service.clock import today as beijing_today
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import deadlines, workflow as wf
+from service.intake import deadlines
+from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
 from service.intake.materials import checklist_for
@@ -46,6 +48,7 @@ def _record(app, action, from_status, actor: Actor | None, note=None, data=None,
         action=action, from_status=from_status, to_status=app.status, actor_id=actor.id if actor else None,
         actor_label=label or (actor.label if actor else "系统"), note=note, data=data or {},
     ))
+    notify.enqueue_for_event(app, action)  # the applicant's notice, in this same transaction
 
 
 def _set_clock(app: Application, step_deadline: dt.date | None) -> None:
@@ -188,7 +191,8 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
         change = wf.decide(case, action, actor.role, params, today=today,
                            township_limit=limits.township_approval_limit)
-        _apply(app, change, county, today)
+        with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one
+            _apply(app, change, county, today)
         note = change.data.get("reason") or change.data.get("note")
         _record(app, action, change.from_status, actor, note=note, data=_jsonable(change.data))
         db.session.flush()

@@ -49,7 +49,7 @@ def claim_application(body, case_no, actor):
     return services.claim(actor, case_no, body["version"])
 
 
-@blp.route("/applications/<case_no>/actions/<any(%s):action>" % ", ".join(wf.ACTIONS), methods=["POST"])
+@blp.route(f"/applications/<case_no>/actions/<any({', '.join(wf.ACTIONS)}):action>", methods=["POST"])
 @require_staff("window", "county")
 @blp.arguments(ActionSchema)
 @blp.response(200)

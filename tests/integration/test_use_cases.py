@@ -92,7 +92,9 @@ def test_materials_request_pauses_the_clock_and_receipt_restores_what_was_left(c
     d = act(county, call(county), "accept")
     d = act(county, d, "start_investigation")
     assert d["step_deadline"] == "2026-12-09"  # 12 WD for the township check
+    before = d["version"]
     d = act(county, d, "request_materials", missing=["诊断证明", "户口簿"], today=dt.date(2026, 11, 25))
+    assert d["version"] == before + 1  # one action, one version, however many rows it touched
     assert d["status"] == "awaiting_materials" and d["step_deadline"] is None and d["clock_paused"]
     assert {m["name"]: m["status"] for m in d["materials"]}["诊断证明"] == "requested"
     assert "诊断证明" in d["applicant_message"] and "户口簿" in d["applicant_message"]

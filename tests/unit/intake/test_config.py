@@ -29,5 +29,7 @@ def test_production_refuses_sqlite(tmp_path):
 
 
 def test_a_malformed_threshold_is_a_clear_error(tmp_path):
+    from service.config import check_thresholds
+
     with pytest.raises(ConfigError, match="ROUTE_AUTO_CONFIDENCE"):
-        from_environment(str(tmp_path), {"ROUTE_AUTO_CONFIDENCE": "high"})
+        check_thresholds(from_environment(str(tmp_path), {"ROUTE_AUTO_CONFIDENCE": "high"}))

@@ -1,0 +1,115 @@
+"""The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
+
+import json
+from functools import cached_property
+from importlib import resources
+
+from flask import current_app
+from sqlalchemy import select
+
+from service.errors import Forbidden, RateLimited
+from service.extensions import db
+from service.intake import resident, services
+from service.intake.models import County, Township, Village
+from service.intake.time_limits import limits_for
+from service.nlp import Thresholds, ladder, route
+from service.wechat.places import Place, core, match_villages, nearest
+
+BIND_ATTEMPTS = 5  # per conversation before the resident is sent to the hotline
+
+
+def packaged_faq() -> list[dict]:
+    return json.loads(resources.files("service.wechat").joinpath("data/faq.json").read_text("utf-8"))
+
+
+class DatabasePorts:
+    def __init__(self, openid: str, state: dict):
+        self.openid = openid
+        self.state = state  # the conversation; bind attempts survive the dialogue resetting its step
+
+    @cached_property
+    def county(self) -> County:
+        code = current_app.config["COUNTY_CODE"]
+        county = db.session.scalars(select(County).where(County.code == code)).first()
+        if county is None:
+            raise Forbidden(f"county {code} is not set up; run seed-demo or load the county's places")
+        return county
+
+    @cached_property
+    def info(self) -> dict:
+        settings = self.county.settings or {}
+        return {"county": self.county.name, "hotline": settings.get("hotline", "12345"),
+                "office_hours": settings.get("office_hours", "工作日上班时间")}
+
+    def classify(self, text: str) -> dict:
+        decision = route(text)
+        step = ladder(decision, Thresholds.from_mapping(current_app.config))
+        return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
+
+    @cached_property
+    def places(self) -> list[Place]:
+        rows = db.session.execute(
+            select(Village.id, Village.name, Township.name).join(Township, Village.township_id == Township.id)
+            .where(Township.county_id == self.county.id).order_by(Village.id)
+        ).all()
+        return [Place(v_id, v_name, t_name) for v_id, v_name, t_name in rows]
+
+    def match_village(self, text: str) -> dict:
+        matches = match_villages(text, self.places)
+        township_only = None
+        if not matches:
+            township_only = next((p.township for p in self.places if core(p.township) in text), None)
+        return {"matches": [(p.village_id, p.township + p.village) for p in matches],
+                "township_only": township_only}
+
+    def open_application_for(self, intake: str) -> dict | None:
+        return resident.open_application_of(self.openid, intake)
+
+    def submit(self, data: dict) -> dict:
+        form = data["form"]
+        child = data["intake"] == "child_welfare"
+        description = form.get("situation") or "；".join(
+            part for part in (f"与孩子关系：{form.get('guardian_relation', '')}", form.get("child_situation", ""),
+                              f"最初留言：{data.get('said', '')}") if part)
+        payload = {
+            "name": form.get("guardian_name" if child else "name"),
+            "id_number": form.get("guardian_id_number" if child else "id_number"),
+            "phone": form["phone"], "village_id": (form.get("child_village") or form.get("village"))[0],
+            "intake": data["intake"], "description": description, "urgent": bool(data.get("urgent")),
+            "household_size": form.get("household"),
+        }
+        route_info = {k: data["route"][k] for k in ("category", "confidence", "keywords", "urgent")
+                      if k in (data.get("route") or {})}
+        route_info["chosen"] = data["intake"]
+        detail = services.open_application(None, payload, channel="wechat", route=route_info)
+        resident.bind_new_applicant(self.openid, detail["case_no"])
+        for media in data.get("pending_media", []):
+            resident.attach(self.openid, "image", media.get("media_id"), media.get("url"), detail["case_no"])
+        detail["total_days"] = limits_for(data["intake"]).total_days
+        return detail
+
+    def add_note(self, case_no: str, text: str) -> None:
+        resident.add_note(self.openid, case_no, text)
+
+    def progress(self) -> list[dict]:
+        return resident.my_applications(self.openid, self.info["hotline"])
+
+    def bind(self, case_no: str, last4: str) -> bool:
+        attempts = self.state.get("bind_attempts", 0)
+        if attempts >= BIND_ATTEMPTS:
+            raise RateLimited()
+        bound = resident.bind(self.openid, case_no, last4)
+        self.state["bind_attempts"] = 0 if bound else attempts + 1
+        return bound
+
+    def faq(self, text: str) -> str | None:
+        entries = (self.county.settings or {}).get("faq") or packaged_faq()
+        for entry in entries:
+            if any(word in text for word in entry["keywords"]):
+                return entry["answer"].format(**self.info)
+        return None
+
+    def nearest_township(self, lat: float, lng: float) -> tuple[str, float] | None:
+        rows = db.session.execute(select(Township.name, Township.latitude, Township.longitude).where(
+            Township.county_id == self.county.id, Township.latitude.is_not(None))).all()
+        return nearest(lat, lng, [tuple(r) for r in rows])

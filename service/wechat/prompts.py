@@ -1,0 +1,68 @@
+"""Everything the chatbot says, in plain Chinese; short lines, one question at a time."""
+
+INTAKE_NAMES = {"temporary_relief": "临时救助", "dibao": "低保（含特困供养）", "child_welfare": "儿童福利（孤儿、无人抚养儿童、困境儿童）"}
+SHORT_NAMES = {"temporary_relief": "临时救助", "dibao": "低保", "child_welfare": "儿童福利"}
+
+WELCOME = ("您好，这里是{county}民政局。遇到难处可以直接跟我们说，打字或发语音都行，比如“家里着火了没地方住”、"
+           "“老人瘫痪想申请低保”。\n我们能办：临时救助、低保和特困供养、孤儿和困境儿童保障。\n"
+           "查进度请回复“进度”。救助热线：{hotline}")
+ASK_NEED = "请用文字或语音说说您遇到了什么困难，比如：“家里着火了没地方住”、“老人瘫痪想申请低保”。"
+CONFIRM_INTAKE = "您是想申请{intake}吗？回复 1 确认，2 重新选择"
+CHOOSE_INTAKE = "请问您想申请哪一项？\n{options}\n回复数字即可。"
+NONE_OF_THESE = "都不是（转人工）"
+URGENT = ("您说的情况很紧急！如有生命危险请立即拨打 110、119 或 120。民政救助热线：{hotline}。"
+          "我们会把您的申请标为紧急，马上转给乡镇工作人员。")
+HANDOFF = "您的问题已转给工作人员，工作时间内会尽快回复您。急事请拨打 {hotline}。"
+CANCELLED = "好的，已取消。需要帮助随时给我们发消息。"
+RESUMED = "欢迎回来！您的{intake}申请还没填完，我们接着来。\n"
+EXPIRED = "您上次没填完的申请已超过24小时，已经作废，我们重新开始。\n"
+BACK_HINT = "（回复“返回”改上一项，“取消”放弃）"
+
+QUESTIONS = {
+    "name": "请问申请人的姓名？",
+    "guardian_name": "请问您（孩子的监护人）的姓名？",
+    "id_number": "请输入申请人的18位身份证号码。",
+    "guardian_id_number": "请输入您（监护人）的18位身份证号码。",
+    "phone": "请留一个能联系到您的手机号码。",
+    "village": "请问户籍在哪个镇、哪个村？比如：孙疃镇秦口村。",
+    "child_village": "请问孩子的户籍在哪个镇、哪个村？比如：孙疃镇秦口村。",
+    "household": "家里一共几口人？回复数字，比如 3。",
+    "situation": "请用几句话说说家里的困难（可以发语音）。回复 0 就用您刚才说的：“{said}”",
+    "guardian_relation": "您和孩子是什么关系？比如：爷爷、奶奶、外婆、舅舅、村委会。",
+    "child_situation": "请说说孩子现在的情况：父母在哪里、谁在照顾、有没有生病或残疾。",
+}
+BAD_NAME = "姓名请用2到20个字，不要带数字。"
+BAD_HOUSEHOLD = "请回复家里的人数，用数字，比如 3。"
+BAD_SITUATION = "请再多说几句家里的情况，至少5个字。"
+NO_VILLAGE = "没有找到这个村。请说镇和村的名字，比如：孙疃镇秦口村。"
+ONLY_TOWNSHIP = "请问是{township}哪个村？"
+PICK_VILLAGE = "您说的是哪一个？\n{options}\n回复数字即可。"
+PICK_NUMBER = "请回复上面列出的数字。"
+
+SUMMARY = ("请核对您的申请：\n申请：{intake}\n{lines}\n回复 1 提交，2 重新填写，“取消”放弃。")
+SUBMITTED = ("申请已提交！案件号：{case_no}（请记下，查进度要用）。\n{township}民政窗口将在{due}前决定是否受理，"
+             "缺什么材料会一次性告诉您。办理时限：受理后{total}个工作日内办结。查进度请回复“进度”。")
+SUBMITTED_URGENT = "您的申请已标为紧急，工作人员会尽快联系您。"
+SUBMIT_FAILED = "提交没有成功：{reason}"
+ATTACHED_PENDING = "收到图片，提交申请时会一起作为材料附上。"
+ATTACHED = "收到图片，已作为材料附在您的申请（案件号 {case_no}）中，工作人员会看到。"
+IMAGE_NO_CASE = "收到图片。如需申请救助，请先用文字或语音说说您的困难；申请提交后再发材料照片。"
+OTHER_MEDIA = "收到。如需申请救助，请用文字或语音告诉我们您的困难。"
+VOICE_UNCLEAR = "抱歉，没听清您说的话。请再说一遍，或者打字告诉我们。"
+NEAREST = "离您最近的是{township}便民服务中心（直线约{km}公里），申请和补材料都可以去那里的民政窗口。"
+NO_LOCATION_MATCH = "暂时无法根据位置判断您所在的乡镇，请直接告诉我们镇和村的名字。"
+
+EXISTING = ("您已有一件办理中的{intake}申请（案件号 {case_no}，{status}）。\n回复 1 把您刚才说的补充到这件申请，"
+            "2 查询进度，“取消”放弃。")
+NOTE_ADDED = "已把您说的情况补充到申请 {case_no}，工作人员会看到。"
+NO_APPLICATIONS = ("没有找到与您微信绑定的申请。如果是打电话申请的，请回复“绑定”，再按提示输入案件号和身份证号后四位。")
+PROGRESS_ITEM = "案件号 {case_no}（{intake}）：{status}。{message}"
+BIND_ASK_CASE = "请输入您的案件号（11位数字）。"
+BIND_ASK_LAST4 = "请输入申请人身份证号码的后四位（打电话时没报身份证的，输入手机号后四位）。"
+BIND_BAD_CASE = "案件号应为11位数字，请核对后再输入。"
+BIND_DONE = "绑定成功！以后办理进度会通过微信通知您。\n{progress}"
+BIND_FAILED = "案件号或后四位不正确，请核对后再试。回复“取消”放弃。"
+BIND_TOO_MANY = "尝试次数太多，请稍后再试，或拨打 {hotline} 咨询。"
+UNKNOWN_EVENT = "您好，暂不支持这个操作。需要帮助请直接发消息告诉我们。"
+CONTACT = "民政救助热线：{hotline}\n办公时间：{office_hours}\n也可以到户籍所在乡镇便民服务中心民政窗口办理。"
+POLICY_MENU = "您可以问我：要带什么材料？补助标准是多少？多久能办好？在哪里办？直接发问题就行。"
