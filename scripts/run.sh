@@ -16,12 +16,14 @@ cleanup() { for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; don
 trap cleanup EXIT INT TERM
 
 # The real WeChat API cannot be reached from here: unless told otherwise, talk to the local fake.
-if [ -z "${WECHAT_API_BASE_URL:-}" ] && "$BIN/python" -c "import service.wechat.fake_api" 2>/dev/null; then
+if [ -z "${WECHAT_API_BASE_URL:-}" ]; then
   FAKE_PORT=${FAKE_WECHAT_PORT:-8801}
-  "$BIN/python" -m service.wechat.fake_api --host 127.0.0.1 --port "$FAKE_PORT" &
+  "$BIN/flask" wechat fake-api --host 127.0.0.1 --port "$FAKE_PORT" &
   children+=($!)
   export WECHAT_API_BASE_URL="http://127.0.0.1:$FAKE_PORT/"
   echo "local fake WeChat API on $WECHAT_API_BASE_URL"
+  for _ in $(seq 1 50); do curl -s -o /dev/null "$WECHAT_API_BASE_URL" && break; sleep 0.2; done
+  "$BIN/flask" wechat menu push || echo "menu push failed (the chat works without it)"
 fi
 
 echo "serving the demo county on http://$HOST:$PORT  (API docs: http://$HOST:$PORT/api/docs)"

@@ -24,6 +24,8 @@ TOWNSHIPS = {
     "临涣镇": ["临涣村", "马场村", "童亭村", "西场村", "蒋湖村"],
     "韩村镇": ["韩村村", "殷庄村", "大刘村", "前徐村"],
 }
+# approximate positions of the township governments (demo data), for "the nearest township" in the chat
+COORDINATES = {"孙疃镇": (33.595, 116.665), "临涣镇": (33.705, 116.545), "韩村镇": (33.835, 116.905)}
 STAFF = [  # username, role, display name, township
     ("hotline", "operator", "李晓红", None),
     ("suntuan", "window", "王芳", "孙疃镇"),
@@ -90,6 +92,7 @@ def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dic
             if township is None:
                 township = Township(county=county, name=t_name)
                 db.session.add(township)
+            township.latitude, township.longitude = COORDINATES[t_name]
             known = {v.name for v in township.villages}
             township.villages.extend(Village(name=v) for v in villages if v not in known)
     townships = {t.name: t for t in county.townships}

@@ -24,7 +24,7 @@ def _applications_of(openid: str, *, open_only: bool = False) -> list[Applicatio
 
 def my_applications(openid: str, hotline: str | None = None) -> list[dict]:
     return [{
-        "case_no": a.case_no, "intake": wf.INTAKE_LABELS[a.intake], "status": wf.STATUS_LABELS[a.status],
+        "case_no": a.case_no, "intake": wf.INTAKE_SHORT[a.intake], "status": wf.STATUS_LABELS[a.status],
         "status_label": wf.STATUS_LABELS[a.status], "message": status_message(a, hotline),
     } for a in _applications_of(openid)[:5]]
 

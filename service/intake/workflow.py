@@ -23,6 +23,7 @@ STATUS_LABELS = {
     NOTICE: "公示中", COUNTY: "待县审核", APPROVED: "已批准", REJECTED: "不予批准",
     REFERRED: "已转办", WITHDRAWN: "已撤回",
 }
+INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保", "child_welfare": "儿童福利"}
 INTAKE_LABELS = {"temporary_relief": "临时救助", "dibao": "最低生活保障（含特困）", "child_welfare": "儿童福利"}
 
 ACTION_LABELS = {

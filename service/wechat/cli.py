@@ -68,13 +68,17 @@ def menu():
 @with_appcontext
 def menu_push():
     """Create the custom menu on the official account (the local fake under `make run`)."""
-    from service.wechat.api_client import WeChatClient
+    from service.wechat.api_client import WeChatAPIError, WeChatClient
 
     config = current_app.config
     data = json.loads(resources.files("service.wechat").joinpath("data/menu.json").read_text("utf-8"))
     client = WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"], base_url=config["WECHAT_API_BASE_URL"])
-    client.create_menu(data)
-    click.echo(f"menu pushed: {', '.join(b['name'] for b in data['button'])}")
+    try:
+        client.create_menu(data)
+    except WeChatAPIError as exc:
+        raise click.ClickException(f"WeChat refused the menu: {exc}") from None
+    names = [b["name"] for b in data["button"]] + [s["name"] for b in data["button"] for s in b.get("sub_button", [])]
+    click.echo(f"menu pushed: {', '.join(names)}")
 
 
 @wechat_cli.command("purge-dedupe")

@@ -1,7 +1,9 @@
 """Everything the chatbot says, in plain Chinese; short lines, one question at a time."""
 
+from service.intake.workflow import INTAKE_SHORT
+
 INTAKE_NAMES = {"temporary_relief": "临时救助", "dibao": "低保（含特困供养）", "child_welfare": "儿童福利（孤儿、无人抚养儿童、困境儿童）"}
-SHORT_NAMES = {"temporary_relief": "临时救助", "dibao": "低保", "child_welfare": "儿童福利"}
+SHORT_NAMES = INTAKE_SHORT
 
 WELCOME = ("您好，这里是{county}民政局。遇到难处可以直接跟我们说，打字或发语音都行，比如“家里着火了没地方住”、"
            "“老人瘫痪想申请低保”。\n我们能办：临时救助、低保和特困供养、孤儿和困境儿童保障。\n"

@@ -118,3 +118,21 @@ def test_unsubscribe_forgets_the_conversation_and_template_results_are_silent(we
            "<MsgType>event</MsgType><Event>TEMPLATESENDJOBFINISH</Event><MsgID>42</MsgID>"
            "<Status>success</Status></xml>")
     assert wechat.post_xml(xml).get_data(as_text=True) == "success"
+
+
+def test_with_redis_configured_retries_are_deduped_there(app, wechat):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable on 127.0.0.1:6379")
+    app.config["REDIS_URL"] = url
+    for line in DIBAO:
+        wechat.say(line)
+    xml = inbound_xml("1", "o_resident_a")
+    replies = [parse_xml(wechat.post_xml(xml).get_data(as_text=True))["Content"] for _ in range(3)]
+    assert db.session.scalar(select(func.count(Application.id))) == 1
+    assert "案件号" in replies[0] and replies == [replies[0]] * 3
+    assert db.session.scalar(select(func.count()).select_from(DeliveredMessage)) == 0  # nothing in the DB store
+    app.extensions.pop("wechat_redis_dedupe", None)

@@ -136,7 +136,8 @@ def test_a_greeting_or_a_complaint_does_not_open_an_application(wechat, county):
 
 @pytest.mark.parametrize("line, words", [
     ("/subscribe", "民政局"), ("/menu APPLY", "困难"), ("/menu CONTACT", "热线"), ("/menu POLICY", "材料"),
-    ("/menu NO_SUCH_KEY", "暂不支持"), ("/voice", "没听清"), ("/location 33.68 116.62", "请直接告诉"),
+    ("/menu NO_SUCH_KEY", "暂不支持"), ("/voice", "没听清"), ("/location 33.70 116.55", "临涣镇"),
+    ("/location 33.60 116.66", "孙疃镇"),
 ])
 def test_events_and_media_get_sensible_answers(wechat, county, line, words):
     assert words in wechat.say(line)
@@ -160,3 +161,32 @@ def test_a_half_finished_conversation_resumes_with_a_reminder_and_expires_after_
     conv.updated_at -= dt.timedelta(hours=25)
     db.session.commit()
     assert "作废" in wechat.say("13812345678")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("<MsgType>video</MsgType><MediaId>m</MediaId><ThumbMediaId>t</ThumbMediaId><MsgId>901</MsgId>", "收到"),
+    ("<MsgType>shortvideo</MsgType><MediaId>m</MediaId><ThumbMediaId>t</ThumbMediaId><MsgId>902</MsgId>", "收到"),
+    ("<MsgType>link</MsgType><Title>t</Title><Description>d</Description><Url>http://x</Url><MsgId>903</MsgId>",
+     "收到"),
+    ("<MsgType>event</MsgType><Event>subscribe</Event><EventKey>qrscene_suntuan</EventKey>", "民政局"),
+    ("<MsgType>event</MsgType><Event>SCAN</Event><EventKey>suntuan</EventKey><Ticket>t</Ticket>", "民政局"),
+    ("<MsgType>event</MsgType><Event>VIEW</Event><EventKey>http://x</EventKey>", ""),
+    ("<MsgType>event</MsgType><Event>LOCATION</Event><Latitude>33.6</Latitude><Longitude>116.6</Longitude>"
+     "<Precision>50</Precision>", ""),
+    ("<MsgType>event</MsgType><Event>subscribe_msg_popup_event</Event><SubscribeMsgPopupEvent><List>"
+     "<TemplateId>t1</TemplateId><SubscribeStatusString>accept</SubscribeStatusString><PopupScene>2</PopupScene>"
+     "</List></SubscribeMsgPopupEvent>", ""),
+    ("<MsgType>event</MsgType><Event>some_future_event</Event>", "暂不支持"),
+    ("<MsgType>miniprogrampage</MsgType><MsgId>904</MsgId>", "暂不支持"),
+])
+def test_every_message_type_and_event_gets_an_answer(wechat, body, expected):
+    from service.wechat.xmlsafe import parse_xml
+
+    xml = f"<xml><ToUserName>gh</ToUserName><FromUserName>o_types</FromUserName><CreateTime>7</CreateTime>{body}</xml>"
+    response = wechat.post_xml(xml)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    if expected:
+        assert expected in parse_xml(text)["Content"]
+    else:
+        assert text == "success"
