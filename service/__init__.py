@@ -50,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     from service.wechat.views import blp as wechat_blp
 
     app.register_blueprint(wechat_blp)
+    from service import web
+
+    web.init_app(app)  # staff pages under /staff/, CSRF checked on their forms only
     register_error_handlers(app)
     _register_health(app)
     _register_cli(app)
@@ -87,6 +90,11 @@ def _register_api_docs_assets(app: Flask) -> None:
 
 
 def _register_health(app: Flask) -> None:
+    @app.get("/livez")
+    def livez():
+        # liveness: the process answers; touches nothing, so it is also the benchmarks' ceiling
+        return "ok"
+
     @app.get("/healthz")
     def healthz():
         try:

@@ -28,6 +28,7 @@ def log_call(client, county, **overrides):
 
 def test_health_and_openapi(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/livez").get_data(as_text=True) == "ok"
     spec = client.get("/api/openapi.json").get_json()
     assert "/api/v1/applications/{case_no}/actions/{action}" in spec["paths"]
     docs = client.get("/api/docs")
