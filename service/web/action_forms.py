@@ -1,0 +1,79 @@
+"""Which inputs each workflow action asks for on the detail page, and how a posted form becomes its params.
+
+The checks themselves stay in service.intake.workflow; this only reads the form the way the API reads JSON.
+"""
+
+from service.intake import workflow as wf
+from service.web.pages import INTAKE_SHORT
+
+# action -> the inputs it needs; actions not listed are one button with nothing to fill in
+ACTION_INPUTS = {
+    "request_materials": ("missing", "missing_other"),
+    "approve": ("amount", "first_month"),
+    "emergency_aid": ("amount",),
+    "reject": ("reason",),
+    "transfer": ("to_intake",),
+    "refer": ("department", "contact"),
+    "withdraw": ("reason",),
+    "reinvestigate": ("reason",),
+}
+# the order buttons appear in: the usual next step first, the ways out last
+ACTION_ORDER = (
+    "accept", "receive_materials", "start_investigation", "start_public_notice", "submit_to_county", "approve",
+    "emergency_aid", "request_materials", "reinvestigate", "transfer", "refer", "reject", "withdraw",
+)
+DANGER = {"reject", "withdraw"}
+HISTORY_LABELS = {"submit": "登记", "claim": "认领", **wf.ACTION_LABELS}
+
+
+def ordered(allowed: list[dict]) -> list[dict]:
+    rank = {a: i for i, a in enumerate(ACTION_ORDER)}
+    return sorted(allowed, key=lambda a: rank.get(a["action"], 99))
+
+
+def params_from_form(action: str, form, detail: dict) -> dict:
+    """The params dict services.act takes, from the posted form fields this action asks for."""
+    params: dict = {}
+    for name in ACTION_INPUTS.get(action, ()):
+        if name == "missing":
+            params["missing"] = [m.strip() for m in form.getlist("missing") if m.strip()]
+        elif name == "missing_other":
+            extra = [line.strip(" ，,、;；") for line in form.get("missing_other", "").splitlines()]
+            params.setdefault("missing", []).extend(line for line in extra if line)
+        else:
+            params[name] = form.get(name, "").strip()
+    if action == "transfer":
+        params["note"] = reroute_note(detail, params.get("to_intake"))
+    return {k: v for k, v in params.items() if v not in (None, "")} if action != "request_materials" else params
+
+
+def reroute_note(detail: dict, to_intake: str | None) -> str | None:
+    """A staff re-route, in the history, beside what the classifier had suggested (to measure it)."""
+    if to_intake not in wf.INTAKE_LABELS:
+        return None
+    note = f"人工改派：{INTAKE_SHORT[detail['intake']]} → {INTAKE_SHORT[to_intake]}"
+    route = detail.get("route") or {}
+    if route.get("category"):
+        note += f"（分类器建议：{INTAKE_SHORT.get(route['category'], route['category'])}）"
+    return note
+
+
+def highlight(text: str, keywords: list[str]) -> list[tuple[str, bool]]:
+    """The resident's words split into (segment, is_deciding_word) so the template can mark them."""
+    words = sorted({k for k in keywords if k}, key=len, reverse=True)
+    segments: list[tuple[str, bool]] = []
+    i, plain = 0, ""
+    while i < len(text):
+        hit = next((w for w in words if text.startswith(w, i)), None)
+        if hit:
+            if plain:
+                segments.append((plain, False))
+                plain = ""
+            segments.append((hit, True))
+            i += len(hit)
+        else:
+            plain += text[i]
+            i += 1
+    if plain:
+        segments.append((plain, False))
+    return segments

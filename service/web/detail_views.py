@@ -1,0 +1,94 @@
+"""One application: the resident's words, the classifier's route, masked identity, materials, history, actions.
+
+Every step is services.act / services.claim / services.reveal_id_number: the same use cases as the API.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from service.errors import Conflict, InvalidInput
+from service.intake import services
+from service.intake import workflow as wf
+from service.intake.time_limits import INTAKES
+from service.nlp import route as classify
+from service.web import action_forms
+from service.web.pages import INTAKE_SHORT, QUEUE_ROLES, bp, staff_page
+
+
+def _route_view(detail: dict) -> dict:
+    """The classifier's decision stored at intake; for older applications, computed now and said so."""
+    stored = detail.get("route")
+    if stored and stored.get("category"):
+        return {**stored, "stored": True, "label": INTAKE_SHORT.get(stored["category"], stored["category"]),
+                "chosen_label": INTAKE_SHORT.get(stored.get("chosen") or "", None)}
+    decision = classify(detail["description"]).to_dict()
+    return {**decision, "stored": False, "label": INTAKE_SHORT.get(decision["category"], decision["category"]),
+            "chosen_label": None}
+
+
+def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = None, open_action: str | None = None,
+            values=None, revealed: str | None = None, problem: str | None = None):
+    route = _route_view(detail)
+    requested = {m["name"] for m in detail["materials"] if m["status"] == "requested"}
+    missing_choices = [m["name"] for m in detail["materials"] if m["status"] != "received"]
+    return render_template(
+        "detail.html", d=detail, route=route,
+        words=action_forms.highlight(detail["description"], route.get("keywords") or []),
+        actions=action_forms.ordered(detail["allowed_actions"]), inputs=action_forms.ACTION_INPUTS,
+        danger=action_forms.DANGER, history_labels=action_forms.HISTORY_LABELS, missing_choices=missing_choices,
+        requested=requested, other_intakes=[i for i in INTAKES if i != detail["intake"]],
+        can_reveal=actor.role in wf.CASEWORKERS, can_claim=actor.role in wf.CASEWORKERS
+        and detail["assigned_to"] is None and detail["status"] in wf.OPEN_STATES,
+        errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed, problem=problem,
+    ), status
+
+
+@bp.route("/applications/<case_no>")
+@staff_page(*QUEUE_ROLES)
+def application(case_no, actor):
+    return _render(actor, services.detail(actor, case_no))
+
+
+def _version() -> int:
+    try:
+        return int(request.form["version"])
+    except (KeyError, ValueError):
+        abort(400)
+
+
+@bp.route("/applications/<case_no>/actions/<action>", methods=["POST"])
+@staff_page("window", "county")
+def act(case_no, action, actor):
+    if action not in wf.ACTIONS:
+        abort(404)
+    version = _version()
+    detail = services.detail(actor, case_no)
+    params = action_forms.params_from_form(action, request.form, detail)
+    try:
+        result = services.act(actor, case_no, action, params, version)
+    except InvalidInput as exc:
+        fields = exc.fields or {"_": [exc.message]}
+        return _render(actor, services.detail(actor, case_no), status=422, errors=fields, open_action=action,
+                       values=request.form)
+    except Conflict as exc:  # a stale page or a step someone else took meanwhile
+        return _render(actor, services.detail(actor, case_no), status=409, problem=exc.message)
+    flash(f"已完成：{wf.ACTION_LABELS[action]}。申请人将收到通知：{result['applicant_message']}", "ok")
+    return redirect(url_for("web.application", case_no=result["case_no"]))
+
+
+@bp.route("/applications/<case_no>/claim", methods=["POST"])
+@staff_page("window", "county")
+def claim(case_no, actor):
+    try:
+        result = services.claim(actor, case_no, _version())
+    except Conflict as exc:
+        return _render(actor, services.detail(actor, case_no), status=409, problem=exc.message)
+    flash("已认领，此申请由您负责办理", "ok")
+    return redirect(url_for("web.application", case_no=result["case_no"]))
+
+
+@bp.route("/applications/<case_no>/reveal-id", methods=["POST"])
+@staff_page(*QUEUE_ROLES)
+def reveal_id(case_no, actor):
+    # Audited by the use case, granted or refused; shown once in this response, never kept in the session.
+    revealed = services.reveal_id_number(actor, case_no, request.remote_addr)
+    return _render(actor, services.detail(actor, case_no), revealed=revealed["id_number"] or "（未登记身份证号）")

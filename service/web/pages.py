@@ -1,0 +1,187 @@
+"""The /staff/ blueprint: who may see a page, CSRF on every form, Chinese error pages, safe headers."""
+
+import logging
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HttpNotFound
+
+from service.auth.guard import current_actor, current_user
+from service.errors import DomainError, Forbidden, NotAuthenticated, error_body
+from service.intake import workflow as wf
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "web", __name__, url_prefix="/staff", template_folder="templates",
+    static_folder="static", static_url_path="/static",
+)
+
+ROLE_LABELS = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局审核", "admin": "系统管理员"}
+CHANNEL_LABELS = {"hotline": "热线", "wechat": "微信", "window": "窗口"}
+INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保（含特困）", "child_welfare": "儿童福利", "other": "其他事项"}
+
+# Who sees which page; the use cases check again (township scope, workflow roles) whatever the page says.
+QUEUE_ROLES = ("window", "county", "operator", "admin")
+CALL_ROLES = ("operator", "window", "county")
+FIGURES_ROLES = ("county", "admin")
+
+
+def is_json_request() -> bool:
+    return request.path.startswith("/staff/api/")
+
+
+def staff_page(*roles: str):
+    """A logged-in staff member of one of `roles`; passes `actor`. Anonymous callers go to the log-in page."""
+
+    def wrap(view):
+        @wraps(view)
+        def inner(*args, **kwargs):
+            actor = current_actor()  # NotAuthenticated → log-in page (see the handler below)
+            if roles and actor.role not in roles:
+                raise Forbidden("您的角色不能使用此页面")
+            return view(*args, actor=actor, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def home_for(role: str) -> str:
+    if role == "operator":
+        return url_for("web.new_call")
+    if role == "admin":
+        return url_for("web.dashboard")
+    return url_for("web.queue")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site under /staff/ (never another host) is followed after log-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.before_request
+def _protect_forms():
+    from service.web import csrf
+
+    csrf.protect()  # POST/PUT/PATCH/DELETE need the session's token (form field or X-CSRFToken header)
+
+
+@bp.after_request
+def _headers(response):
+    # Assets come from this service only; no inline script, so a stored text cannot become code.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not request.path.startswith("/staff/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")  # pages carry personal data
+    return response
+
+
+@bp.app_template_filter("intake_label")
+def _intake_label(value: str) -> str:
+    return INTAKE_SHORT.get(value, value)
+
+
+@bp.app_template_filter("status_label")
+def _status_label(value: str) -> str:
+    return wf.STATUS_LABELS.get(value, value)
+
+
+@bp.app_template_filter("channel_label")
+def _channel_label(value: str) -> str:
+    return CHANNEL_LABELS.get(value, value)
+
+
+@bp.app_template_filter("beijing_time")
+def _beijing_time(value: str | None) -> str:
+    """'2026-03-01T02:03:04Z' (UTC) → '2026-03-01 10:03' (Beijing)."""
+    import datetime as dt
+
+    from service.clock import BEIJING
+
+    if not value:
+        return ""
+    stamp = dt.datetime.fromisoformat(value.rstrip("Z")).replace(tzinfo=dt.UTC).astimezone(BEIJING)
+    return stamp.strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_context_processor
+def _page_context():
+    if not request.blueprint == "web":
+        return {}
+    try:
+        user = current_user()
+    except DomainError:
+        user = None
+    return {"staff": user, "role_labels": ROLE_LABELS, "nav_roles": {
+        "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES}}
+
+
+def error_page(status: int, title: str, message: str):
+    if is_json_request():
+        return jsonify(error_body(status, title, message)), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+@bp.errorhandler(NotAuthenticated)
+def _not_logged_in(exc: NotAuthenticated):
+    if is_json_request():
+        return jsonify(error_body(401, exc.code, exc.message)), 401
+    target = request.full_path if request.method == "GET" else None
+    return redirect(url_for("web.login", next=safe_next(target), expired=1))
+
+
+@bp.errorhandler(DomainError)
+def _domain(exc: DomainError):
+    if is_json_request():
+        return jsonify(error_body(exc.status, exc.code, exc.message, exc.fields)), exc.status
+    titles = {403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "提交的内容有误", 429: "请稍后再试"}
+    return error_page(exc.status, titles.get(exc.status, "无法完成"), exc.message)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf(exc: CSRFError):
+    log.info("csrf refused: %s", exc.description)
+    return error_page(400, "页面已过期", "页面已过期或来源无法确认，为保护您的账号，本次提交未被执行。请返回、刷新页面后再试。")
+
+
+_HTTP_PAGES = {
+    400: ("请求有误", "提交的内容无法识别，请返回后重试。"),
+    403: ("无权访问", "您没有查看此页面的权限。"),
+    404: ("未找到", "没有这个页面或记录，请检查地址或案件号。"),
+    405: ("不支持的操作", "此页面不支持该操作，请从页面上的按钮进入。"),
+    413: ("内容过大", "提交的内容过大。"),
+    429: ("尝试次数过多", "尝试次数过多，请稍后再试。"),
+}
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    title, message = _HTTP_PAGES.get(exc.code or 500, ("无法完成", "请求未能完成，请稍后再试。"))
+    return error_page(exc.code or 500, title, message)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    log.exception("staff page error: %s", type(exc).__name__)
+    request_id = g.get("request_id", "-")
+    return error_page(500, "系统繁忙", f"系统繁忙，请稍后再试；如多次出现请联系管理员（请求编号 {request_id}）。")
+
+
+@bp.route("/<path:_anything>", methods=["GET", "POST"])
+def _unknown(_anything):
+    # Unknown addresses under /staff/ get the Chinese 404 page rather than the API's JSON shape.
+    raise HttpNotFound()
