@@ -16,6 +16,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 def parse_count(text: str) -> int | None:
     """3, ３, 三, 十二, 3口人, 一家五口 → the number; None when there is none."""
     text = (text or "").translate(_FULL_WIDTH)
+    counted = re.search(r"([\d零〇一二两三四五六七八九十]+)\s*(口|个人|人)", text)
+    if counted:  # 一家五口: the number next to 口/人, not the 一 of 一家
+        text = counted.group(1)
     digits = re.search(r"\d+", text)
     if digits:
         return int(digits.group())
