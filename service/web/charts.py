@@ -23,7 +23,7 @@ def bars(title: str, items: list[tuple[str, float]], unit: str = "", color: str 
 
 def stacked(title: str, rows: list[tuple[str, list[float]]], series: list[tuple[str, str]], unit: str = "") -> Markup:
     """Horizontal stacked bars: rows of (label, [value per series]); series is [(name, colour)]."""
-    if not any(float(v) for _label, values in rows for v in values):
+    if not rows:
         return Markup('<p class="nodata">{}：暂无数据</p>').format(title)
     chart_id = f"chart-{next(_ids)}"
     label_w, bar_w, row_h, top = 96, 220, 30, 8

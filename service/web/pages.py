@@ -4,7 +4,7 @@ import logging
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
@@ -72,6 +72,9 @@ def safe_next(target: str | None) -> str | None:
 def _protect_forms():
     from service.web import csrf
 
+    # Flask-WTF caches the signed token in g; when an app context outlives one request (tests, CLI
+    # helpers) the next request must sign its own session's token, not the previous caller's.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     csrf.protect()  # POST/PUT/PATCH/DELETE need the session's token (form field or X-CSRFToken header)
 
 

@@ -1,0 +1,162 @@
+"""The application page: words, route, masked identity and audited reveal, materials, history, actions."""
+
+import re
+
+from sqlalchemy import select
+
+from service.auth.models import AuditRecord
+from service.clock import today as beijing_today
+from service.extensions import db
+from service.intake.models import Application
+from tests.e2e.web.conftest import as_user, open_case, step
+
+ID = "11010519491231002X"
+
+
+def version_of(html: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def act(browser, case_no, action, **fields):
+    page = browser.get(f"/staff/applications/{case_no}").text
+    return browser.post(f"/staff/applications/{case_no}/actions/{action}", {"version": version_of(page), **fields})
+
+
+def test_detail_shows_words_route_masked_identity_materials_history_and_actions(app, county, browser):
+    case = open_case(county, id_number=ID, route={"category": "dibao", "confidence": 0.91,
+                                                  "keywords": ["瘫", "低保"], "urgent": False, "chosen": "dibao"})
+    browser.login("suntuan")
+    page = browser.get(f"/staff/applications/{case['case_no']}")
+    assert page.status_code == 200
+    html = page.text
+    assert "俺家老汉<mark>瘫</mark>在床上，想申请<mark>低保</mark>" in html  # the deciding words marked
+    assert "分类器判断" in html and "把握 91%" in html
+    assert "张*" in html and "张秀英" not in html and "110***********002X" in html and ID not in html
+    assert "138****5678" in html
+    assert "救助申请书" in html and "未提交" in html  # the materials checklist
+    assert "登记" in html and "热线话务员 李晓红" in html  # history
+    for label in ("受理", "一次性告知补正材料", "转其他救助类别", "不予批准"):
+        assert label in html
+    assert "申请人会看到" in html and "乡镇民政窗口将在" in html
+
+
+def test_reveal_is_audited_and_refused_for_operators(app, county, browser):
+    case = open_case(county, id_number=ID)
+    browser.login("suntuan")
+    revealed = browser.post(f"/staff/applications/{case['case_no']}/reveal-id")
+    assert revealed.status_code == 200 and ID in revealed.text and "张秀英" in revealed.text
+    assert "记入审计日志" in revealed.text
+    assert ID not in browser.get(f"/staff/applications/{case['case_no']}").text  # masked again
+
+    operator = as_user(app, "hotline")
+    assert "查看完整姓名" not in operator.get(f"/staff/applications/{case['case_no']}").text
+    refused = operator.post(f"/staff/applications/{case['case_no']}/reveal-id")
+    assert refused.status_code == 403 and ID not in refused.text
+    outcomes = db.session.scalars(select(AuditRecord.outcome).where(
+        AuditRecord.event == "reveal_id_number", AuditRecord.target_id == case["case_no"])).all()
+    assert sorted(outcomes) == ["granted", "refused"]
+
+
+def test_materials_round_trip_to_township_approval(app, county, browser):
+    case = open_case(county, intake="temporary_relief", description="老伴突发脑溢血在县医院抢救，押金交不起")
+    no = case["case_no"]
+    browser.login("suntuan")
+    response = act(browser, no, "request_materials", missing=["户口簿", "申请人身份证"],
+                   missing_other="住院费用票据\n诊断证明")
+    assert response.status_code == 302
+    page = browser.get(response.location).text
+    assert "待补正" in page and "还需要您补交以下材料" in page and "诊断证明" in page
+    assert "已告知补正" in page
+    assert act(browser, no, "receive_materials").status_code == 302
+    assert act(browser, no, "start_investigation").status_code == 302
+    month = f"{beijing_today():%Y-%m}"
+    done = act(browser, no, "approve", amount="300", first_month=month)
+    assert done.status_code == 302
+    final = browser.get(done.location).text
+    assert "已批准" in final and "一次性救助金300.00元" in final and "已完成：批准" in final
+    actions = [e.action for e in db.session.get(Application, _id(no)).events]
+    assert actions == ["submit", "request_materials", "receive_materials", "start_investigation", "approve"]
+
+
+def _id(case_no):
+    db.session.expire_all()
+    return db.session.scalar(select(Application.id).where(Application.case_no == case_no))
+
+
+def test_invalid_action_input_rerenders_with_the_use_case_messages(app, county, browser):
+    case = open_case(county, intake="temporary_relief", description="做手术花了八万多，报销后还欠四万")
+    step(county, "suntuan", case["case_no"], "accept")
+    step(county, "suntuan", case["case_no"], "start_investigation")
+    browser.login("suntuan")
+    bad = act(browser, case["case_no"], "approve", amount="abc", first_month="")
+    assert bad.status_code == 422
+    assert "金额应为数字" in bad.text and "<details class=\"action\" open>" in bad.text
+    assert 'value="abc"' in bad.text  # what was typed stays
+    over = act(browser, case["case_no"], "approve", amount="5000", first_month=f"{beijing_today():%Y-%m}")
+    assert over.status_code == 422 and "乡镇审批限额" in over.text
+    no_reason = act(browser, case["case_no"], "reject", reason="")
+    assert no_reason.status_code == 422 and "请填写不予批准的理由" in no_reason.text
+    empty = act(browser, case["case_no"], "request_materials")
+    assert empty.status_code == 422 and "请一次性列出所有缺少的材料" in empty.text
+
+
+def test_a_stale_page_gets_409_not_a_lost_update(app, county, browser):
+    case = open_case(county)
+    browser.login("suntuan")
+    page = browser.get(f"/staff/applications/{case['case_no']}").text
+    step(county, "suntuan", case["case_no"], "accept")  # someone else, meanwhile
+    stale = browser.post(f"/staff/applications/{case['case_no']}/actions/request_materials",
+                         {"version": version_of(page), "missing": "户口簿"})
+    assert stale.status_code == 409 and "刚被他人修改" in stale.text
+
+
+def test_transfer_records_the_reroute_beside_the_classifier(app, county, browser):
+    case = open_case(county, intake="temporary_relief", description="房子漏雨塌了一间，没钱修",
+                     route={"category": "temporary_relief", "confidence": 0.8, "keywords": ["塌了"],
+                            "urgent": False, "chosen": "temporary_relief"})
+    browser.login("suntuan")
+    assert act(browser, case["case_no"], "transfer", to_intake="dibao").status_code == 302
+    app_row = db.session.get(Application, _id(case["case_no"]))
+    assert app_row.intake == "dibao" and app_row.route["category"] == "temporary_relief"
+    transfer = app_row.events[-1]
+    assert transfer.action == "transfer" and transfer.data["to_intake"] == "dibao"
+    assert transfer.note == "人工改派：临时救助 → 低保（含特困）（分类器建议：临时救助）"
+    page = browser.get(f"/staff/applications/{case['case_no']}").text
+    assert "当前类别与分类器建议不同" in page
+
+
+def test_claim_assigns_the_clerk(app, county, browser):
+    case = open_case(county)
+    browser.login("suntuan")
+    page = browser.get(f"/staff/applications/{case['case_no']}").text
+    claimed = browser.post(f"/staff/applications/{case['case_no']}/claim", {"version": version_of(page)})
+    assert claimed.status_code == 302
+    assert "王芳" in browser.get(claimed.location).text
+
+
+def test_other_township_gets_403_page_for_reading_and_acting(app, county):
+    case = open_case(county)
+    other = as_user(app, "linhuan")
+    page = other.get(f"/staff/applications/{case['case_no']}")
+    assert page.status_code == 403 and "无权访问" in page.text and "俺家老汉" not in page.text
+    post = other.post(f"/staff/applications/{case['case_no']}/actions/accept", {"version": "1"})
+    assert post.status_code == 403
+    assert other.post(f"/staff/applications/{case['case_no']}/reveal-id").status_code == 403
+
+
+def test_action_without_csrf_token_changes_nothing(app, county, browser):
+    case = open_case(county)
+    browser.login("suntuan")
+    refused = browser.post(f"/staff/applications/{case['case_no']}/actions/accept", {"version": "1"}, csrf=False)
+    assert refused.status_code == 400 and "页面已过期" in refused.text
+    db.session.expire_all()
+    assert db.session.get(Application, _id(case["case_no"])).status == "submitted"
+
+
+def test_operator_sees_the_case_without_action_buttons(app, county):
+    case = open_case(county)
+    operator = as_user(app, "hotline")
+    page = operator.get(f"/staff/applications/{case['case_no']}").text
+    assert "没有可办理的操作" in page
+    assert operator.post(f"/staff/applications/{case['case_no']}/actions/accept",
+                         {"version": "1"}).status_code == 403
