@@ -1,0 +1,165 @@
+"""The staff journeys of issue 6, in a real browser."""
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.e2e.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def _application(live_server, case_no):
+    from service.extensions import db
+    from service.intake.models import Application
+
+    def read():
+        app = db.session.scalars(select(Application).where(Application.case_no == case_no)).one()
+        return {"id": app.id, "status": app.status, "route": app.route, "intake": app.intake,
+                "township": app.township.name, "urgent": app.urgent}
+
+    return live_server.query(read)
+
+
+def _outbox(live_server, application_id):
+    """The applicant's notices in the notification outbox, or None while service/notify is absent."""
+    try:
+        from service.notify.models import Notification
+    except ImportError:
+        return None
+    from service.extensions import db
+
+    return live_server.query(lambda: [
+        (n.kind, n.text) for n in db.session.scalars(
+            select(Notification).where(Notification.application_id == application_id).order_by(Notification.id))
+    ])
+
+
+def _status(page) -> str:
+    return page.inner_text("#status").strip()
+
+
+def test_window_clerk_takes_the_oldest_urgent_case_through_materials_to_approval(page, live_server):
+    log_in(page, "suntuan")
+    assert page.inner_text("h1") == "办理队列 · 孙疃镇"
+    urgent = page.locator('tr[data-urgent="1"]')
+    assert urgent.count() >= 1
+    rows = [(urgent.nth(i).get_attribute("data-created"), urgent.nth(i).get_attribute("data-case-no"))
+            for i in range(urgent.count())]
+    case_no = min(rows, key=lambda row: row[0])[1]  # oldest by intake time; ties keep queue order
+    # urgent rows come first in the queue
+    first_rows = page.locator("tbody tr").all()[: len(rows)]
+    assert all(r.get_attribute("data-urgent") == "1" for r in first_rows)
+    page.click(f'a.case-link:text("{case_no}")')
+    page.wait_for_url(f"**/staff/applications/{case_no}")
+    assert "居民原话" in page.inner_text("main") and "分类器判断" in page.inner_text("main")
+
+    page.click('summary[data-action="request_materials"]')
+    page.check('input[name="missing"][value="户口簿"]')
+    page.fill("#request_materials-missing_other", "住院费用票据")
+    page.click('details[open] button[type="submit"]')
+    page.wait_for_selector(".flash-ok")
+    assert _status(page) == "待补正"
+    assert "户口簿" in page.inner_text("#applicant-message")
+
+    page.click('button[data-action="receive_materials"]')
+    page.wait_for_selector(".flash-ok")
+    page.click('button[data-action="start_investigation"]')
+    page.wait_for_selector(".flash-ok")
+    assert _status(page) == "调查核实中"
+
+    page.click('summary[data-action="approve"]')
+    page.fill("#approve-amount", "300")
+    page.fill("#approve-first_month", f"{dt.date.today():%Y-%m}")
+    page.click('details[open] button[type="submit"]')
+    page.wait_for_selector(".flash-ok")
+    assert _status(page) == "已批准"
+    message = page.inner_text("#applicant-message")
+    assert "批准" in message and "300.00" in message
+
+    stored = _application(live_server, case_no)
+    assert stored["status"] == "approved"
+    outbox = _outbox(live_server, stored["id"])
+    if outbox is not None:  # the notice the applicant gets, written in the same transaction
+        kinds = [kind for kind, _text in outbox]
+        assert "materials_needed" in kinds and "approved" in kinds, outbox
+        assert any("300" in text for kind, text in outbox if kind == "approved"), outbox
+
+
+def test_hotline_operator_logs_a_call_and_sees_the_suggestion_before_submitting(page, live_server):
+    log_in(page, "hotline")
+    assert page.url.endswith("/staff/calls/new")
+    assert page.evaluate("document.activeElement.id") == "phone"  # phone first, focused
+    page.keyboard.type("13987654321")
+    page.wait_for_selector("#phone-result p")
+    assert "新来电人" in page.inner_text("#phone-result")
+    page.keyboard.press("Tab")
+    page.keyboard.type("刘春花")
+    page.keyboard.press("Tab")
+    page.keyboard.type("11010519491231002")
+    assert "最后一位应为 X" in page.inner_text("#id_number-hint")
+    page.keyboard.type("1")
+    assert "校验位不对" in page.inner_text("#id_number-hint")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("x")
+    assert "校验位正确" in page.inner_text("#id_number-hint")
+    page.select_option("#village_id", label="孙疃镇 秦口村")
+    page.fill("#household_size", "3")
+    page.locator("#description").focus()
+    page.keyboard.type("昨晚家里失火，房子烧了一半，老人孩子没地方住")
+    suggestion = page.wait_for_selector("#suggestion:not([hidden]) [data-category]")
+    assert suggestion.get_attribute("data-category") == "temporary_relief"
+    assert "临时救助" in page.inner_text("#suggestion")
+    assert page.input_value("#intake") == "temporary_relief"  # pre-filled, still changeable
+    assert page.is_checked("#urgent")  # urgent flag pre-set from the classifier
+    assert page.url.endswith("/staff/calls/new")  # nothing submitted yet
+
+    page.keyboard.press("Control+Enter")  # one keystroke
+    page.wait_for_selector("#case-no")
+    case_no = re.sub(r"\s", "", page.inner_text("#case-no"))
+    assert re.fullmatch(r"\d{11}", case_no)
+    stored = _application(live_server, case_no)
+    assert stored["intake"] == "temporary_relief" and stored["urgent"] and stored["township"] == "孙疃镇"
+    assert stored["route"]["category"] == "temporary_relief" and stored["route"]["chosen"] == "temporary_relief"
+
+    # the same caller again: the open application appears as soon as the number is typed
+    page.click("text=登记下一个来电")
+    page.fill("#phone", "13987654321")
+    page.wait_for_selector(f"#phone-result a:text('{case_no}')")
+    assert "刘**" in page.inner_text("#phone-result")
+
+
+def test_a_clerk_of_another_township_gets_the_403_page(page, live_server):
+    from service.extensions import db
+    from service.intake.models import Application, Township
+
+    case_no = live_server.query(lambda: db.session.scalar(
+        select(Application.case_no).join(Township).where(Township.name == "孙疃镇").limit(1)))
+    log_in(page, "linhuan")
+    response = page.goto(f"/staff/applications/{case_no}")
+    assert response.status == 403
+    assert "无权访问" in page.inner_text("main")
+    assert "居民原话" not in page.content()
+
+
+@pytest.mark.parametrize("username, path", [
+    ("suntuan", "/staff/queue"), ("suntuan", "first-case"), ("hotline", "/staff/calls/new"),
+    ("county", "/staff/dashboard"), ("county", "/staff/reports/monthly"),
+])
+def test_pages_fit_a_phone_screen(page, live_server, username, path):
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, username)
+    if path == "first-case":
+        page.goto("/staff/queue")
+        path = page.locator("a.case-link").first.get_attribute("href")
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than a 375px phone"
+    if page.evaluate("document.activeElement === document.body"):  # pages without autofocus
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"  # the first stop
+    page.focus("a.skip")
+    box = page.locator("a.skip").bounding_box()
+    assert box and box["x"] >= 0, "the skip link must be visible when focused"
