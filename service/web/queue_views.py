@@ -37,7 +37,8 @@ def _filters(actor) -> dict:
 @staff_page(*QUEUE_ROLES)
 def queue(actor):
     today = beijing_today()
-    tab = request.args.get("tab") if request.args.get("tab") in queue_data.TAB_STATUSES else "open"
+    default_tab = "county" if actor.role == "county" else "open"  # a reviewer's own 审核确认 queue first
+    tab = request.args.get("tab") if request.args.get("tab") in queue_data.TAB_STATUSES else default_tab
     filters = _filters(actor)
     query_text = request.args.get("q", "").strip()
     search = queue_data.classify_search(query_text)

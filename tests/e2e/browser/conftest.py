@@ -21,11 +21,11 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists():
-        return f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium; .ci/run does)"
+        return f"{CHROMIUM} not found (apt-get install chromium; .ci/run does)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "browser tests skipped: the playwright package is not installed (pip install -e '.[dev]')"
+        return "the playwright package is not installed (pip install -e '.[dev]')"
     return None
 
 
@@ -41,8 +41,8 @@ def playwright_browser():
     reason = _missing()
     if reason:
         if IN_CI:
-            pytest.fail("CI=true: " + reason)
-        pytest.skip(reason)
+            pytest.fail("CI=true and the browser tests cannot run: " + reason)
+        pytest.skip("browser tests skipped: " + reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -160,3 +160,16 @@ def test_operator_sees_the_case_without_action_buttons(app, county):
     assert "没有可办理的操作" in page
     assert operator.post(f"/staff/applications/{case['case_no']}/actions/accept",
                          {"version": "1"}).status_code == 403
+
+
+def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser):
+    case = open_case(county, household_size=2)
+    for action in ("accept", "start_investigation", "start_public_notice", "submit_to_county"):
+        step(county, "suntuan", case["case_no"], action)
+    browser.login("suntuan")
+    assert 'data-action="approve"' not in browser.get(f"/staff/applications/{case['case_no']}").text
+    reviewer = as_user(app, "county")
+    assert case["case_no"] in reviewer.get("/staff/queue").text  # on the reviewer's 待县审核 tab
+    done = act(reviewer, case["case_no"], "approve", amount="680", first_month=f"{beijing_today():%Y-%m}")
+    assert done.status_code == 302
+    assert "每月680.00元" in reviewer.get(done.location).text

@@ -59,10 +59,12 @@ def test_county_sees_all_townships_and_filters_by_township(app, county):
     mine = open_case(county, phone="13800000006", name="周淑珍")
     theirs = open_case(county, village="临涣村", phone="13800000007", name="吴永华")
     reviewer = as_user(app, "county")
-    page = reviewer.get("/staff/queue").text
+    landing = reviewer.get("/staff/queue").text  # a reviewer starts on the 审核确认 queue
+    assert re.search(r'aria-current="page">待县审核', landing) and rows(landing) == []
+    page = reviewer.get("/staff/queue?tab=open").text
     assert {mine["case_no"], theirs["case_no"]} <= {c for c, _u in rows(page)}
     assert '<label for="township_id">乡镇</label>' in page
-    only = reviewer.get(f"/staff/queue?township_id={county['townships']['临涣镇']}").text
+    only = reviewer.get(f"/staff/queue?tab=open&township_id={county['townships']['临涣镇']}").text
     assert [c for c, _u in rows(only)] == [theirs["case_no"]]
 
 
