@@ -99,3 +99,22 @@ def test_static_assets_are_served_locally(browser, county):
     browser.login("suntuan")
     html = browser.get("/staff/queue").text
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_login_attempts_are_also_slowed_per_address(database_url, county):
+    from service import create_app
+    from tests.conftest import BASE_CONFIG
+
+    limited = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_LOGIN": "3 per minute"})
+    from service.extensions import db
+
+    with limited.app_context():
+        browser = Browser(limited.test_client())
+        for _ in range(3):
+            assert browser.post("/staff/login", {"username": "nobody", "password": "x"}).status_code == 401
+        slowed = browser.post("/staff/login", {"username": "nobody", "password": "x"})
+        assert slowed.status_code == 429 and "尝试次数过多" in slowed.text and slowed.mimetype == "text/html"
+        assert browser.get("/staff/login").status_code == 200  # reading the page is not limited
+        db.session.remove()
+        db.engine.dispose()
