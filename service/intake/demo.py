@@ -127,4 +127,14 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
             params = {**params, "first_month": f"{today:%Y-%m}"} if action == "approve" else params
             when = min(today, opened + dt.timedelta(days=2 * (step_no + 1)))
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
+        _backdate(detail["case_no"], opened)
     return len(STORIES)
+
+
+def _backdate(case_no: str, opened: dt.date) -> None:
+    # the history reads as it would have happened: opened that morning, a step every other day after
+    app = db.session.scalars(select(Application).where(Application.case_no == case_no)).one()
+    start = dt.datetime.combine(opened, dt.time(1, 30))  # 09:30 Beijing time, stored in UTC
+    app.created_at = start
+    for step_no, event in enumerate(app.events):
+        event.created_at = start + dt.timedelta(days=2 * step_no, minutes=7 * step_no)
