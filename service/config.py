@@ -75,7 +75,7 @@ NOTIFY_DEFAULTS = {
     "NOTIFY_BACKOFF_BASE_SECONDS": 30.0,  # first retry after 15-30 s, then doubling …
     "NOTIFY_BACKOFF_CAP_SECONDS": 3600.0,  # … up to 30-60 min
     "NOTIFY_LEASE_SECONDS": 120.0,  # a claimed row returns to the queue if its worker is gone this long
-    "NOTIFY_BATCH_SIZE": 20,
+    "NOTIFY_BATCH_SIZE": 50,  # rows per claim; rows whose lease runs short before their turn wait for the next
     "NOTIFY_POLL_SECONDS": 1.0,  # idle worker's pause between looks at the queue
     "NOTIFY_SCAN_SECONDS": 300.0,  # how often to look for overdue steps and morning digests
     "NOTIFY_DIGEST_HOUR": 8,  # Beijing hour from which working-day digests go out

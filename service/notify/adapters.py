@@ -1,0 +1,67 @@
+"""The outside world the worker talks to, built from configuration: the WeChat API client over one
+shared token store (Redis when REDIS_URL is set, else the database) and the SMS gateway client."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from service.wechat.api_client import WeChatClient
+from service.wechat.sms_client import SMSClient
+from service.wechat.token_store import RedisTokenStore, TokenStore
+
+log = logging.getLogger(__name__)
+
+
+class Adapters:
+    """Registered as app.extensions["notify"]. Tests replace `wechat_factory` / `sms_factory`."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._store: TokenStore | None = None
+        self.wechat_factory = self._wechat
+        self.sms_factory = self._sms
+
+    def token_store(self) -> TokenStore:
+        if self._store is None:
+            url = self.app.config.get("REDIS_URL")
+            if url:
+                import redis
+
+                self._store = RedisTokenStore(redis.Redis.from_url(url, socket_timeout=5),
+                                              key=f"wechat:access_token:{self.app.config['WECHAT_APPID']}")
+            else:
+                from service.extensions import db
+                from service.notify.token_store import DatabaseTokenStore
+
+                with self.app.app_context():
+                    self._store = DatabaseTokenStore(db.engine)
+            from service.notify.token_store import CachedTokenStore
+
+            self._store = CachedTokenStore(self._store)
+        return self._store
+
+    def wechat(self) -> WeChatClient:
+        return self.wechat_factory()
+
+    def sms(self) -> SMSClient | None:
+        return self.sms_factory()
+
+    def _wechat(self) -> WeChatClient:
+        config = self.app.config
+        timeout = float(config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
+        return WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"],
+                            base_url=config["WECHAT_API_BASE_URL"], store=self.token_store(),
+                            timeout=(min(3.05, timeout), timeout))
+
+    def _sms(self) -> SMSClient | None:
+        url = self.app.config.get("SMS_GATEWAY_URL")
+        if not url:
+            return None
+        timeout = float(self.app.config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
+        return SMSClient(url, timeout=(min(3.05, timeout), timeout))
+
+
+def adapters(app: Flask) -> Adapters:
+    return app.extensions["notify"]

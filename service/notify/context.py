@@ -1,0 +1,116 @@
+"""The facts a notice about an application may mention, read from its row (no queries of its own
+beyond loaded relationships), and which kind of notice each recorded action causes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from service.intake import workflow as wf
+from service.intake.wording import APPEAL
+
+# application_events.action -> notice kind (actions not listed tell the applicant nothing)
+ACTION_KINDS = {
+    "submit": "received",
+    "accept": "accepted",
+    "request_materials": "materials_needed",
+    "receive_materials": "materials_received",
+    "start_investigation": "investigation_started",
+    "reinvestigate": "investigation_started",
+    "start_public_notice": "public_notice_started",
+    "submit_to_county": "county_review",
+    "approve": "approved",
+    "reject": "rejected",
+    "transfer": "transferred",
+    "refer": "referred",
+    "emergency_aid": "emergency_aid_paid",
+    "withdraw": "withdrawn",
+}
+
+KIND_LABELS = {
+    "received": "申请已收到", "accepted": "已受理", "materials_needed": "补正材料告知",
+    "materials_received": "材料已收齐", "investigation_started": "开始调查", "public_notice_started": "开始公示",
+    "county_review": "报县审核", "approved": "批准", "rejected": "不予批准", "transferred": "转其他救助类别",
+    "referred": "转办其他部门", "emergency_aid_paid": "先行救助", "withdrawn": "撤回",
+    "overdue_apology": "超期致歉", "staff_digest": "工作人员每日待办", "cs_text": "客服消息",
+}
+
+# the step an application is in, as the applicant would name it (for the overdue apology)
+STEP_LABELS = {
+    wf.SUBMITTED: "决定是否受理", wf.ACCEPTED: "开始入户调查", wf.INVESTIGATING: "调查核实",
+    wf.NOTICE: "公示", wf.COUNTY: "县民政局审核确认", wf.AWAITING: "补交材料",
+}
+
+INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保", "child_welfare": "儿童福利"}
+
+
+def date_cn(value: dt.date | None) -> str:
+    return f"{value.month}月{value.day}日" if value else ""
+
+
+def month_cn(value: str | None) -> str:
+    """'2026-12' -> '2026年12月'."""
+    if not value or len(value) != 7:
+        return value or ""
+    return f"{value[:4]}年{int(value[5:])}月"
+
+
+def amount_cn(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def next_step(status: str, due: dt.date | None) -> str:
+    d = date_cn(due)
+    return {
+        wf.SUBMITTED: f"{d}前告知是否受理",
+        wf.ACCEPTED: f"{d}前开始入户调查",
+        wf.INVESTIGATING: f"{d}前完成调查核实",
+        wf.NOTICE: f"公示到{d}结束",
+        wf.COUNTY: f"{d}前县里作出决定",
+        wf.AWAITING: "补齐材料后接着办理",
+    }.get(status, "") if d or status == wf.AWAITING else ""
+
+
+def approval(app) -> str:
+    amount = amount_cn(app.approved_amount)
+    if app.intake == "temporary_relief":
+        return f"一次性救助{amount}元"
+    return f"每月{amount}元，{month_cn(app.first_month)}起发放"
+
+
+def base_context(county) -> dict:
+    settings = county.settings or {}
+    hotline = settings.get("hotline") or ""
+    return {
+        "county": county.name, "hotline": hotline,
+        "call": f"咨询电话：{hotline}。" if hotline else "",
+    }
+
+
+def application_context(app, county, *, overdue_deadline: dt.date | None = None) -> dict:
+    """Everything a template may name about `app` right now (its state after the change)."""
+    requested = [m.name for m in app.materials if m.status == "requested"]
+    due = overdue_deadline or app.step_deadline
+    return {
+        **base_context(county),
+        "case_no": app.case_no,
+        "intake": INTAKE_SHORT.get(app.intake, app.intake),
+        "status": wf.STATUS_LABELS.get(app.status, app.status),
+        "step": STEP_LABELS.get(app.status, wf.STATUS_LABELS.get(app.status, app.status)),
+        "due": date_cn(due),
+        "final_due": date_cn(app.final_deadline),
+        "next_step": next_step(app.status, app.step_deadline),
+        "township": app.township.name if app.township is not None else "",
+        "materials": "、".join(requested),
+        "count": len(requested),
+        "approval": approval(app) if app.approved_amount is not None else "",
+        "amount": amount_cn(app.approved_amount),
+        "first_month": month_cn(app.first_month),
+        "reason": app.decision_reason or "",
+        "appeal": APPEAL,
+        "handler": app.referred_to or "",
+        "emergency_amount": amount_cn(app.emergency_aid_amount),
+    }

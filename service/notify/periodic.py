@@ -1,0 +1,149 @@
+"""What the worker does on a clock rather than on a change: apologise for overdue steps, and send
+window staff their township's digest each working morning. Both are idempotent (dedupe_key), so any
+number of workers may run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.auth.models import StaffUser
+from service.errors import InvalidInput, NotFound
+from service.extensions import db
+from service.intake import workflow as wf
+from service.intake.identity import normalise_phone, phone_problem
+from service.intake.models import Application, County, Township
+from service.intake.workdays import is_workday
+from service.notify import wording
+from service.notify.context import base_context
+from service.notify.models import SMS, Notification, StaffNotifyTarget
+from service.notify.services import _settings, enqueue_application_notice
+from service.unit_of_work import use_case
+
+log = logging.getLogger(__name__)
+CASES_LISTED = 5
+
+
+def overdue_key(app: Application) -> str:
+    return f"overdue:{app.id}:{app.status}:{app.step_deadline.isoformat()}"
+
+
+def enqueue_overdue_apologies(today: dt.date, *, limit: int = 500) -> int:
+    """One apology per application step whose deadline has passed; returns how many were written."""
+    candidates = db.session.scalars(
+        select(Application).where(Application.status.in_(wf.OPEN_STATES), Application.step_deadline < today)
+        .order_by(Application.step_deadline, Application.id).limit(limit * 4)
+    ).all()
+    by_key = {overdue_key(a): a for a in candidates}
+    if not by_key:
+        return 0
+    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(by_key))))
+    todo = [(k, a) for k, a in by_key.items() if k not in done][:limit]
+    try:
+        with use_case():
+            for key, app in todo:
+                enqueue_application_notice(app, "overdue_apology", dedupe_key=key)
+    except IntegrityError:
+        log.info("overdue apologies written concurrently by another worker; the next scan catches up")
+        return 0
+    if todo:
+        log.info("overdue apologies enqueued: %d", len(todo))
+    return len(todo)
+
+
+def digest_key(staff_id: int, today: dt.date) -> str:
+    return f"digest:{staff_id}:{today.isoformat()}"
+
+
+def township_agenda(township_id: int, today: dt.date) -> dict:
+    """Open applications of a township due today, overdue, and urgent but not yet touched."""
+    rows = db.session.execute(
+        select(Application.case_no, Application.step_deadline, Application.urgent, Application.status,
+               Application.assigned_to_id)
+        .where(Application.township_id == township_id, Application.status.in_(wf.OPEN_STATES))
+        .order_by(Application.step_deadline, Application.id)
+    ).all()
+    due_today = [r.case_no for r in rows if r.step_deadline == today]
+    overdue = [r.case_no for r in rows if r.step_deadline is not None and r.step_deadline < today]
+    untouched = [r.case_no for r in rows
+                 if r.urgent and r.status == wf.SUBMITTED and r.assigned_to_id is None]
+    return {"due_today": due_today, "overdue": overdue, "urgent": untouched}
+
+
+def _cases_line(agenda: dict) -> str:
+    parts = []
+    for label, key in (("紧急", "urgent"), ("超期", "overdue"), ("今天到期", "due_today")):
+        cases = agenda[key]
+        if cases:
+            more = f"等{len(cases)}件" if len(cases) > CASES_LISTED else ""
+            parts.append(f"{label}：{'、'.join(cases[:CASES_LISTED])}{more}")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def enqueue_staff_digests(today: dt.date) -> int:
+    """The morning digest for each window clerk with a notification phone, once per working day."""
+    if not is_workday(today):
+        return 0
+    targets = db.session.execute(
+        select(StaffUser, StaffNotifyTarget.phone)
+        .join(StaffNotifyTarget, StaffNotifyTarget.staff_id == StaffUser.id)
+        .where(StaffUser.active.is_(True), StaffUser.role == "window", StaffUser.township_id.is_not(None),
+               StaffNotifyTarget.daily_digest.is_(True))
+    ).all()
+    keys = {digest_key(u.id, today) for u, _ in targets}
+    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys))))
+    written = 0
+    try:
+        with use_case():
+            for user, phone in targets:
+                if digest_key(user.id, today) in done:
+                    continue
+                agenda = township_agenda(user.township_id, today)
+                if not any(agenda.values()):
+                    continue
+                db.session.add(_digest_row(user, phone, agenda, today))
+                written += 1
+    except IntegrityError:
+        log.info("staff digests written concurrently by another worker")
+        return 0
+    if written:
+        log.info("staff digests enqueued: %d", written)
+    return written
+
+
+def _digest_row(user: StaffUser, phone: str, agenda: dict, today: dt.date) -> Notification:
+    township = db.session.get(Township, user.township_id)
+    county = db.session.get(County, user.county_id)
+    settings = _settings(county)
+    context = {**base_context(county), "name": user.display_name, "township": township.name,
+               "due_today": len(agenda["due_today"]), "overdue": len(agenda["overdue"]),
+               "urgent": len(agenda["urgent"]), "cases": _cases_line(agenda)}
+    message = wording.compose("staff_digest", context, settings)
+    return Notification(
+        kind="staff_digest", ordering_key=f"s{user.id}", county_id=user.county_id, township_id=user.township_id,
+        staff_id=user.id, channel=SMS, to_phone=phone, text=message.text, dedupe_key=digest_key(user.id, today),
+        sms_sign=wording.render(settings.get("sms_sign", ""), context)[:40],
+    )
+
+
+def set_staff_target(username: str, phone: str | None, *, daily_digest: bool = True) -> dict:
+    """Where a staff member gets the morning digest (None removes it); for the CLI and admins."""
+    with use_case():
+        user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+        if user is None:
+            raise NotFound(f"没有用户 {username}")
+        target = db.session.get(StaffNotifyTarget, user.id)
+        if phone is None:
+            if target is not None:
+                db.session.delete(target)
+            return {"username": username, "phone": None}
+        if problem := phone_problem(phone):
+            raise InvalidInput(fields={"phone": [problem]})
+        if target is None:
+            target = StaffNotifyTarget(staff_id=user.id, phone=normalise_phone(phone))
+            db.session.add(target)
+        target.phone, target.daily_digest = normalise_phone(phone), daily_digest
+        return {"username": username, "phone": target.phone, "daily_digest": daily_digest}

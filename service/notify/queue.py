@@ -1,0 +1,171 @@
+"""The outbox as a work queue: claim due rows, then record what became of each.
+
+Claiming: one short transaction finds due rows, locks some and marks them `sending` with a lease and
+a claim token. On PostgreSQL the lock is FOR UPDATE SKIP LOCKED, so concurrent workers pass over each
+other's rows; on SQLite the single writer serialises claims. In both, the UPDATE re-checks that each
+row is still due, so a row is never claimed twice while its lease runs.
+
+Order: only the oldest unsettled (pending or sending) row of each ordering_key can be claimed, so the
+notices of one application arrive in the order of the changes, even across outages and retries.
+
+A worker that dies after sending but before recording leaves its rows `sending`; when the lease runs
+out another worker claims them again and resends with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import and_, event, func, or_, select, update
+
+from service.extensions import db
+from service.intake.models import Applicant, Application
+from service.notify.models import DEAD, PENDING, SENDING, SENT, UNSETTLED, Notification
+from service.unit_of_work import use_case
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed row, detached from the session: everything needed to send it."""
+
+    id: int
+    claim_token: str
+    kind: str
+    channel: str
+    attempts: int
+    idempotency_key: str
+    text: str
+    sms_sign: str
+    template_id: str | None
+    fields: dict
+    url: str | None
+    openid: str | None  # the explicit recipient, else the applicant's WeChat at claim time
+    phone: str | None
+    application_id: int | None
+    lease_until: dt.datetime
+
+
+def relax_commits(engine) -> None:
+    """For a worker process's own engine: commit without waiting for PostgreSQL's WAL flush. If the
+    server crashed and lost the last few milliseconds of claims and outcomes, those rows would merely
+    be sent again under their idempotency keys, which at-least-once delivery allows. Outbox rows
+    themselves are written by the use cases in the web processes, with the normal durable commit."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _relaxed(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+        dbapi_connection.commit()
+
+    engine.dispose()  # connections opened before this point reconnect with the setting
+
+
+def _due(n, now: dt.datetime):
+    return or_(
+        and_(n.status == PENDING, n.next_attempt_at <= now),
+        and_(n.status == SENDING, n.lease_until < now),  # its worker died or hung
+    )
+
+
+def _due_heads(now: dt.datetime, limit: int):
+    """Ids of due rows that are the oldest unsettled row of their sequence, oldest due first.
+
+    One pass over the unsettled rows with a window function: no join for the planner to get wrong
+    (a correlated NOT EXISTS turns quadratic whenever PostgreSQL's statistics lag behind a burst)."""
+    n = Notification
+    ranked = select(
+        n.id, n.status, n.next_attempt_at, n.lease_until,
+        func.row_number().over(partition_by=n.ordering_key, order_by=n.id).label("rank"),
+    ).where(n.status.in_(UNSETTLED)).subquery()
+    return (select(ranked.c.id).where(ranked.c.rank == 1, _due(ranked.c, now))
+            .order_by(ranked.c.next_attempt_at, ranked.c.id).limit(limit))
+
+
+def claim(limit: int, *, now: dt.datetime, lease_seconds: float) -> list[Job]:
+    """Claim up to `limit` due rows for this worker; returns them oldest due first."""
+    n = Notification
+    token = secrets.token_hex(16)
+    with use_case():
+        # a few times the batch, so concurrent workers that see the same heads each find rows to lock
+        heads = list(db.session.scalars(_due_heads(now, limit * 4)))
+        if not heads:
+            return []
+        lock = select(n.id).where(n.id.in_(heads), _due(n, now)).order_by(n.next_attempt_at, n.id).limit(limit)
+        if db.engine.dialect.name == "postgresql":
+            lock = lock.with_for_update(skip_locked=True)
+        ids = list(db.session.scalars(lock))
+        if not ids:
+            return []
+        claimed = db.session.execute(
+            update(n).where(n.id.in_(ids), _due(n, now))
+            .values(status=SENDING, claim_token=token, attempts=n.attempts + 1,
+                    lease_until=now + dt.timedelta(seconds=lease_seconds))
+            .returning(n.id).execution_options(synchronize_session=False)
+        ).scalars().all()
+        if not claimed:
+            return []
+        rows = db.session.execute(
+            select(n, Applicant.wechat_openid, Applicant.phone)
+            .outerjoin(Application, Application.id == n.application_id)
+            .outerjoin(Applicant, Applicant.id == Application.applicant_id)
+            .where(n.id.in_(claimed)).order_by(n.next_attempt_at, n.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return [_job(row, openid, phone) for row, openid, phone in rows]
+
+
+def _job(row: Notification, applicant_openid: str | None, applicant_phone: str | None) -> Job:
+    return Job(
+        id=row.id, claim_token=row.claim_token, kind=row.kind, channel=row.channel, attempts=row.attempts,
+        idempotency_key=row.idempotency_key, text=row.text, sms_sign=row.sms_sign or "",
+        template_id=row.template_id, fields=dict(row.fields or {}), url=row.url,
+        openid=row.to_openid or applicant_openid, phone=row.to_phone or applicant_phone,
+        application_id=row.application_id, lease_until=row.lease_until,
+    )
+
+
+def _settle(job: Job, now: dt.datetime, **values) -> bool:
+    """Write the outcome if the row is still ours (its lease may have run out and been re-claimed)."""
+    n = Notification
+    with use_case():
+        result = db.session.execute(
+            update(n).where(n.id == job.id, n.claim_token == job.claim_token, n.status == SENDING)
+            .values(claim_token=None, lease_until=None, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+def record_sent(job: Job, now: dt.datetime, *, via: str, openid: str | None, phone: str | None,
+                msgid: int | None = None) -> bool:
+    return _settle(job, now, status=SENT, sent_via=via, sent_at=now, wechat_msgid=msgid, last_error=None,
+                   to_openid=openid if via != "sms" else None, to_phone=phone if via == "sms" else None)
+
+
+def record_retry(job: Job, now: dt.datetime, *, delay: float, error: str) -> bool:
+    return _settle(job, now, status=PENDING, next_attempt_at=now + dt.timedelta(seconds=delay),
+                   last_error=error[:255])
+
+
+def record_fallback(job: Job, now: dt.datetime, *, phone: str, reason: str) -> bool:
+    """WeChat refused because of the user: the same notice goes by SMS, with a fresh retry budget."""
+    return _settle(job, now, status=PENDING, channel="sms", to_phone=phone, next_attempt_at=now, attempts=0,
+                   fallback_reason=reason[:100], last_error=reason[:255])
+
+
+def record_dead(job: Job, now: dt.datetime, *, error: str, tried_openid: str | None = None) -> bool:
+    """Given up; the WeChat user tried is kept so staff can see whom it was for."""
+    extra = {"to_openid": tried_openid} if tried_openid else {}
+    return _settle(job, now, status=DEAD, last_error=error[:255], **extra)
+
+
+def unsettled_count() -> int:
+    """Rows still to send or in flight (including those waiting out a back-off)."""
+    count = db.session.scalar(select(func.count()).select_from(Notification)
+                              .where(Notification.status.in_(UNSETTLED)))
+    db.session.rollback()  # end the read transaction: a worker must not sit on a snapshot
+    return int(count or 0)
