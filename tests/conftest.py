@@ -137,6 +137,24 @@ def county_facts() -> dict:
     }
 
 
+@pytest.fixture
+def fake_wechat():
+    """The local fake of the WeChat API as a real HTTP server (service/wechat/fake_api.py)."""
+    from service.wechat.fake_api import FakeWeChatAPI
+
+    with FakeWeChatAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_sms():
+    """The local fake SMS gateway as a real HTTP server (service/wechat/fake_sms.py)."""
+    from service.wechat.fake_sms import FakeSMSGateway
+
+    with FakeSMSGateway() as fake:
+        yield fake
+
+
 def login(client, username: str, password: str = "demo2026"):
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.json

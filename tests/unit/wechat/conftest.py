@@ -1,25 +1,10 @@
-"""Fixtures for the WeChat protocol layer: the local fakes as real servers, and a Redis db 15."""
+"""Fixtures for the WeChat protocol layer: a Redis db 15 (the local fakes live in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
-
-from service.wechat.fake_api import FakeWeChatAPI
-from service.wechat.fake_sms import FakeSMSGateway
-
-
-@pytest.fixture
-def fake_wechat():
-    with FakeWeChatAPI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake_sms():
-    with FakeSMSGateway() as fake:
-        yield fake
 
 
 @pytest.fixture
