@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo county, start the local WeChat fake and serve on 127.0.0.1:5000.
+# `make run`: migrate, seed the demo county, start the local WeChat and SMS fakes and the notification
+# worker, and serve on 127.0.0.1:5000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -24,7 +25,21 @@ if [ -z "${WECHAT_API_BASE_URL:-}" ]; then
   echo "local fake WeChat API on $WECHAT_API_BASE_URL"
   for _ in $(seq 1 50); do curl -s -o /dev/null "$WECHAT_API_BASE_URL" && break; sleep 0.2; done
   "$BIN/flask" wechat menu push || echo "menu push failed (the chat works without it)"
+  export NOTIFY_TEMPLATE_ID=${NOTIFY_TEMPLATE_ID:-demo-progress-template}  # any id: the fake checks fields only
 fi
+
+# Hotline applicants hear by SMS: unless a gateway is configured, use the local fake SMS gateway.
+if [ -z "${SMS_GATEWAY_URL:-}" ]; then
+  SMS_PORT=${FAKE_SMS_PORT:-8802}
+  "$BIN/python" -m service.wechat.fake_sms --host 127.0.0.1 --port "$SMS_PORT" &
+  children+=($!)
+  export SMS_GATEWAY_URL="http://127.0.0.1:$SMS_PORT/"
+  echo "local fake SMS gateway on $SMS_GATEWAY_URL (sent messages: ${SMS_GATEWAY_URL}_fake/received)"
+fi
+
+# The notification worker delivers the outbox (staff actions only write rows; they never wait on WeChat).
+"$BIN/flask" notify worker &
+children+=($!)
 
 echo "serving the demo county on http://$HOST:$PORT  (API docs: http://$HOST:$PORT/api/docs)"
 # --preload builds the app (and warms the classifier) once, before the workers fork.
