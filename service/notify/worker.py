@@ -82,12 +82,15 @@ class Worker:
 
     def run_once(self) -> int:
         jobs = queue.claim(self.batch, now=self.now(), lease_seconds=self.lease)
+        before = self.sent
         for job in jobs:
             if self.stopping.is_set():
                 break  # the rest come back when their lease runs out
             if self.now() > job.lease_until - dt.timedelta(seconds=self.lease / 4):
                 continue  # slow sends ate the lease: leave the row to whoever claims it next
             self.handle(job)
+        if jobs:
+            log.info("notify batch: %d claimed, %d sent", len(jobs), self.sent - before)
         return len(jobs)
 
     # ---- one row ----------------------------------------------------------------------------------
@@ -109,7 +112,7 @@ class Worker:
         queue.record_sent(job, self.now(), via=channel, openid=job.openid if channel != SMS else None,
                           phone=job.phone if channel == SMS else None, msgid=msgid)
         self.sent += 1
-        log.info("notification %s sent via %s (attempt %s)", job.id, channel, job.attempts)
+        log.debug("notification %s sent via %s (attempt %s)", job.id, channel, job.attempts)
 
     def route(self, job: queue.Job) -> str:
         if job.channel != APPLICANT:

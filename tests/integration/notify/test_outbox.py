@@ -167,3 +167,19 @@ def test_staff_see_their_townships_dead_letters_and_retry_them(notify_app, cases
     drain(notify_app)
     assert rows()[0].status == SENT and rows()[0].sent_via == "wechat_template"
     assert client.get("/api/v1/notifications?status=bogus").status_code == 422
+
+
+def test_a_delivery_receipt_posted_to_the_wechat_callback_marks_the_notice_delivered(notify_app, cases, client):
+    from service.wechat.callback import signed_request
+
+    cases.open(openid="o-receipt-user-01")
+    drain(notify_app)
+    row = rows()[0]
+    xml = ("<xml><ToUserName><![CDATA[gh_relief_demo]]></ToUserName>"
+           "<FromUserName><![CDATA[o-receipt-user-01]]></FromUserName><CreateTime>1700000000</CreateTime>"
+           "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event>"
+           f"<MsgID>{row.wechat_msgid}</MsgID><Status><![CDATA[success]]></Status></xml>")
+    query, body = signed_request(notify_app.config["WECHAT_TOKEN"], xml)
+    response = client.post("/wechat", query_string=query, data=body.encode(), content_type="text/xml")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "success"
+    assert rows()[0].status == DELIVERED and rows()[0].delivered_at is not None
