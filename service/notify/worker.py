@@ -15,8 +15,10 @@ import time
 from collections.abc import Callable
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from service import clock
+from service.extensions import db
 from service.intake.models import utcnow
 from service.notify import periodic, policy, queue
 from service.notify.adapters import adapters
@@ -62,8 +64,15 @@ class Worker:
             while not self.stopping.is_set():
                 if max_seconds is not None and time.monotonic() - started > max_seconds:
                     break
-                self.tick()
-                handled = self.run_once()
+                try:
+                    self.tick()
+                    handled = self.run_once()
+                except SQLAlchemyError as exc:
+                    # database gone or locked for a while: keep the process, try again shortly
+                    db.session.rollback()
+                    log.warning("notify worker: database error %s; pausing", type(exc).__name__)
+                    self.stopping.wait(max(self.poll, 5.0))
+                    continue
                 if handled == 0:
                     if until_idle and queue.unsettled_count() == 0:
                         break
@@ -88,7 +97,14 @@ class Worker:
                 break  # the rest come back when their lease runs out
             if self.now() > job.lease_until - dt.timedelta(seconds=self.lease / 4):
                 continue  # slow sends ate the lease: leave the row to whoever claims it next
-            self.handle(job)
+            try:
+                self.handle(job)
+            except SQLAlchemyError:
+                raise
+            except Exception as exc:  # noqa: BLE001  (one bad row must not stop the others' delivery)
+                log.exception("notification %s: unexpected error", job.id)
+                delay = policy.backoff_delay(job.attempts, base=self.base, cap=self.cap, rng=self.rng)
+                queue.record_retry(job, self.now(), delay=delay, error=f"内部错误：{type(exc).__name__}")
         if jobs:
             log.info("notify batch: %d claimed, %d sent", len(jobs), self.sent - before)
         return len(jobs)
@@ -96,8 +112,9 @@ class Worker:
     # ---- one row ----------------------------------------------------------------------------------
 
     def handle(self, job: queue.Job) -> None:
-        if job.attempts > self.max_attempts:  # only after repeated crashes mid-send
-            queue.record_dead(job, self.now(), error=f"已尝试{job.attempts - 1}次，发送进程多次中断")
+        if job.attempts > self.max_attempts:  # only after repeated crashes or internal errors
+            queue.record_dead(job, self.now(),
+                              error=f"已尝试{job.attempts - 1}次仍未发出（发送进程中断或内部错误）")
             return
         channel = self.route(job)
         try:

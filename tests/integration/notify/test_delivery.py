@@ -10,6 +10,7 @@ from service.intake.models import Application, utcnow
 from service.notify import queue
 from service.notify.adapters import adapters
 from service.notify.models import DEAD, PENDING, SENDING, SENT, Notification
+from service.notify.worker import Worker
 from tests.integration.notify.conftest import TEMPLATE, accepted_templates, drain, make_worker, rows
 
 
@@ -189,3 +190,21 @@ def test_a_later_notice_waits_for_an_earlier_one_in_back_off(notify_app, cases, 
     drain(notify_app)
     assert ["已收到" in m["text"] for m in fake_sms.sent] == [True, False]
     assert "已受理" in fake_sms.sent[1]["text"]
+
+
+def test_an_unexpected_error_on_one_row_does_not_stop_the_others(notify_app, cases, fake_sms, monkeypatch):
+    notify_app.config["NOTIFY_MAX_ATTEMPTS"] = 2
+    cases.open(phone="13800000001")
+    cases.open(phone="13800000002")
+    real_send = Worker.send
+
+    def flaky(self, job, channel):
+        if job.phone == "13800000001":
+            raise RuntimeError("bug")
+        return real_send(self, job, channel)
+
+    monkeypatch.setattr(Worker, "send", flaky)
+    drain(notify_app)
+    broken, fine = rows()
+    assert fine.status == SENT and [m["phone"] for m in fake_sms.sent] == ["13800000002"]
+    assert broken.status == DEAD and broken.last_error == "已尝试2次仍未发出（发送进程中断或内部错误）"
