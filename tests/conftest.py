@@ -50,30 +50,42 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+# Each run gets its own schema, so two runs on one shared database (developers, helpers, CI) never
+# truncate each other's tables.
+PG_SCHEMA = f"test_run_{os.getpid()}"
+
+
+def _in_schema(url: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+
+
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
-    url = require_postgres()
-    engine = create_engine(url)
+def postgres_migrated():
+    base = require_postgres()
+    engine = create_engine(base)
     try:
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     except Exception as exc:  # noqa: BLE001
+        engine.dispose()
         if IN_CI:
             pytest.fail(f"PostgreSQL at TEST_DATABASE_URL unreachable under CI: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-    finally:
-        engine.dispose()
+    url = _in_schema(base)
     _migrate(url)
-    return url
+    yield url
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    engine.dispose()
 
 
 def _truncate(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
+            "SELECT tablename FROM pg_tables WHERE schemaname = :schema AND tablename <> 'alembic_version'"
+        ), {"schema": PG_SCHEMA}).scalars().all()
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
