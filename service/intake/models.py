@@ -68,6 +68,7 @@ class Application(db.Model):
         Index("ix_applications_township_queue", "township_id", "priority", "queue_due", "id"),
         Index("ix_applications_township_status_queue", "township_id", "status", "priority", "queue_due", "id"),
         Index("ix_applications_county_queue", "county_id", "priority", "queue_due", "id"),
+        Index("ix_applications_county_status_queue", "county_id", "status", "priority", "queue_due", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(12), unique=True)
