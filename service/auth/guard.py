@@ -43,7 +43,7 @@ def current_actor() -> Actor:
     return actor_of(user)
 
 
-def require_staff(*roles: str):
+def require_staff(*roles: str, refusal: str = "您的角色不能进行此操作"):
     """Decorator: a logged-in staff member, of one of `roles` when given; passes `actor` to the view."""
 
     def wrap(view):
@@ -51,7 +51,7 @@ def require_staff(*roles: str):
         def inner(*args, **kwargs):
             actor = current_actor()
             if roles and actor.role not in roles:
-                raise Forbidden("您的角色不能进行此操作")
+                raise Forbidden(refusal)
             return view(*args, actor=actor, **kwargs)
 
         return inner

@@ -1,7 +1,6 @@
 """The /staff/ blueprint: who may see a page, CSRF on every form, Chinese error pages, safe headers."""
 
 import logging
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -9,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 
-from service.auth.guard import current_actor, current_user
-from service.errors import DomainError, Forbidden, NotAuthenticated, error_body
+from service.auth.guard import current_user, require_staff
+from service.errors import DomainError, NotAuthenticated, error_body
 from service.intake import workflow as wf
 
 log = logging.getLogger(__name__)
@@ -35,19 +34,9 @@ def is_json_request() -> bool:
 
 
 def staff_page(*roles: str):
-    """A logged-in staff member of one of `roles`; passes `actor`. Anonymous callers go to the log-in page."""
-
-    def wrap(view):
-        @wraps(view)
-        def inner(*args, **kwargs):
-            actor = current_actor()  # NotAuthenticated → log-in page (see the handler below)
-            if roles and actor.role not in roles:
-                raise Forbidden("您的角色不能使用此页面")
-            return view(*args, actor=actor, **kwargs)
-
-        return inner
-
-    return wrap
+    """A logged-in staff member of one of `roles`; passes `actor`. Anonymous callers go to the log-in page
+    (NotAuthenticated is turned into a redirect by the handler below)."""
+    return require_staff(*roles, refusal="您的角色不能使用此页面")
 
 
 def home_for(role: str) -> str:
