@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from flask import Flask
 
 from service.wechat.api_client import WeChatClient
@@ -53,14 +54,23 @@ class Adapters:
         timeout = float(config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
         return WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"],
                             base_url=config["WECHAT_API_BASE_URL"], store=self.token_store(),
-                            timeout=(min(3.05, timeout), timeout))
+                            timeout=(min(3.05, timeout), timeout), session=_session(config["WECHAT_API_BASE_URL"]))
 
     def _sms(self) -> SMSClient | None:
         url = self.app.config.get("SMS_GATEWAY_URL")
         if not url:
             return None
         timeout = float(self.app.config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
-        return SMSClient(url, timeout=(min(3.05, timeout), timeout))
+        return SMSClient(url, timeout=(min(3.05, timeout), timeout), session=_session(url))
+
+
+def _session(url: str) -> requests.Session:
+    """A session that reads the proxy environment (HTTPS_PROXY, NO_PROXY) once, not on every request:
+    requests re-scans os.environ per call, a good part of a busy worker's CPU per message."""
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    session.trust_env = False
+    return session
 
 
 def adapters(app: Flask) -> Adapters:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy import and_, bindparam, event, func, or_, select, update
 
 from service.extensions import db
 from service.intake.models import Applicant, Application
@@ -128,16 +129,24 @@ def _job(row: Notification, applicant_openid: str | None, applicant_phone: str |
     )
 
 
+@lru_cache(maxsize=16)
+def _settle_statement(keys: tuple[str, ...]):
+    """UPDATE … WHERE id, claim token and `sending` match, built once per set of columns: a worker
+    records thousands of outcomes, and building the statement each time was most of its CPU."""
+    t = Notification.__table__
+    return update(t).where(
+        t.c.id == bindparam("row_id"), t.c.claim_token == bindparam("row_token"), t.c.status == SENDING,
+    ).values(claim_token=None, lease_until=None, updated_at=bindparam("row_now"),
+             **{key: bindparam(f"v_{key}") for key in keys})
+
+
 def _settle(job: Job, now: dt.datetime, **values) -> bool:
     """Write the outcome if the row is still ours (its lease may have run out and been re-claimed)."""
-    n = Notification
+    keys = tuple(sorted(values))
+    params = {"row_id": job.id, "row_token": job.claim_token, "row_now": now,
+              **{f"v_{key}": values[key] for key in keys}}
     with use_case():
-        result = db.session.execute(
-            update(n).where(n.id == job.id, n.claim_token == job.claim_token, n.status == SENDING)
-            .values(claim_token=None, lease_until=None, updated_at=now, **values)
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
+        return db.session.execute(_settle_statement(keys), params).rowcount == 1
 
 
 def record_sent(job: Job, now: dt.datetime, *, via: str, openid: str | None, phone: str | None,
