@@ -1,0 +1,126 @@
+"""CPU time and SQL statements per /wechat message kind, in one process: where the load benchmark's cores go.
+
+    .venv/bin/python bench/wechat_cost.py --db sqlite|postgres [--residents 150] [--profile]
+
+Prepares a fresh database exactly as bench/wechat_load.py does (PostgreSQL: `relief_bench_wechat`, never
+`test`), then replays the same resident conversations through the Flask test client (no HTTP, no gunicorn,
+no second process), interleaving residents as the load run does. For each message kind it reports the CPU
+time of this process (time.process_time, so other jobs on the machine barely move it) and the SQL
+statements executed; GET /livez and GET /healthz (one `SELECT 1`) are the floors. --profile adds a cProfile
+(CPU clock) of the /wechat messages, by own time and by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import io
+import os
+import pstats
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import wechat_load as W  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--residents", type=int, default=150)
+    parser.add_argument("--floor-requests", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--pg-db", default="relief_bench_wechat")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="wechat_cost_"))
+    try:
+        database_url = W.prepare_database(args, workdir)
+        env = W.server_env(database_url)
+        with (workdir / "setup.log").open("w") as log:
+            W.migrate_and_seed(env, log)
+        os.environ.update(env)
+        print(measure(args, database_url))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def measure(args, database_url: str) -> str:
+    from sqlalchemy import create_engine, event
+
+    from service import create_app
+    from service.extensions import db
+
+    app = create_app()
+    client = app.test_client()
+    statements: collections.Counter = collections.Counter()
+    current = ["setup"]
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.update([current[0]]))
+    engine = create_engine(database_url)
+    rng = random.Random(args.seed)
+    residents = W.build_residents("cost", args.residents, rng, W.People(rng), W.village_names(engine))
+    engine.dispose()
+    cpu: collections.Counter = collections.Counter()
+    count: collections.Counter = collections.Counter()
+
+    def timed(kind: str, call) -> None:
+        current[0] = kind
+        started = time.process_time()
+        response = call()
+        cpu[kind] += time.process_time() - started
+        count[kind] += 1
+        if response.status_code != 200:
+            raise SystemExit(f"{kind}: HTTP {response.status_code} {response.get_data(as_text=True)[:200]}")
+
+    for path in ("/livez", "/healthz"):
+        for _ in range(args.floor_requests):
+            timed("GET " + path, lambda p=path: client.get(p))
+
+    def post(raw: bytes):
+        head, _, body = raw.partition(b"\r\n\r\n")
+        path, _, query = head.split(b" ")[1].decode().partition("?")
+        return client.post(path, query_string=query, data=body, content_type="text/xml")
+
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    if profile:
+        profile.enable()
+    active = list(residents)
+    while active:  # one message from each resident in turn, as many residents talk at once in the load run
+        for resident in list(active):
+            step = resident.steps[resident.pos]
+            timed(step.kind, lambda raw=step.raw: post(raw))
+            resident.pos += 1
+            if resident.pos == len(resident.steps):
+                active.remove(resident)
+    if profile:
+        profile.disable()
+    wechat = [k for k in count if not k.startswith("GET ")]
+    total_n = sum(count[k] for k in wechat)
+    lines = [f"{args.db}: CPU of this process and SQL statements per request ({total_n} /wechat messages)", "",
+             f"{'request':16} {'n':>6} {'CPU ms':>8} {'SQL':>6}"]
+    for kind in sorted(count, key=lambda k: cpu[k] / count[k]):
+        lines.append(f"{kind:16} {count[kind]:6d} {cpu[kind] / count[kind] * 1000:8.2f} "
+                     f"{statements[kind] / count[kind]:6.1f}")
+    lines.append(f"{'all /wechat':16} {total_n:6d} {sum(cpu[k] for k in wechat) / total_n * 1000:8.2f} "
+                 f"{sum(statements[k] for k in wechat) / total_n:6.1f}")
+    if profile:
+        stream = io.StringIO()
+        stats = pstats.Stats(profile, stream=stream)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(60)
+        lines += ["", stream.getvalue()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
