@@ -19,6 +19,7 @@ BASE_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "LOG_LEVEL": "WARNING",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "WECHAT_PLACES_CACHE_SECONDS": 0,  # each test seeds its own county
     "SECRET_KEY": "test-secret-key-0123456789",
     "FIELD_ENCRYPTION_KEY": "test-field-key-0123456789",
 }

@@ -65,11 +65,15 @@ def handle(msg: InboundMessage) -> str:
 
 
 def _conversation(openid: str) -> Conversation:
-    # Insert-if-missing then lock: two first messages from one resident must not both create it.
+    locked = select(Conversation).where(Conversation.openid == openid).with_for_update()
+    found = db.session.scalars(locked).first()
+    if found is not None:
+        return found
+    # A resident's first message: insert-if-missing then lock, so two first messages never both create it.
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     db.session.execute(insert(Conversation).values(openid=openid, step="idle", data={}, updated_at=utcnow())
                        .on_conflict_do_nothing())
-    return db.session.scalars(select(Conversation).where(Conversation.openid == openid).with_for_update()).one()
+    return db.session.scalars(locked).one()
 
 
 def _dispatch(msg: InboundMessage) -> str:

@@ -7,7 +7,7 @@ SET NX claims the key; the reply is stored beside it once the handling has commi
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,8 +32,8 @@ class DatabaseDedupe:
         return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
 
     def remember(self, key: str, reply: str) -> None:
-        row = db.session.get(DeliveredMessage, key)
-        row.reply = reply
+        table = DeliveredMessage.__table__
+        db.session.execute(update(table).where(table.c.key == key).values(reply=reply))
 
     def release(self, key: str) -> None:
         """Nothing to do: the claim rolls back with the failed handling."""

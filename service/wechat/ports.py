@@ -1,6 +1,8 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
 import json
+import time
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
@@ -22,22 +24,57 @@ def packaged_faq() -> list[dict]:
     return json.loads(resources.files("service.wechat").joinpath("data/faq.json").read_text("utf-8"))
 
 
+@dataclass(frozen=True)
+class CountySnapshot:
+    """What every chat turn reads about the county: plain values, safe to share between requests."""
+
+    id: int
+    name: str
+    settings: dict
+    places: list[Place]
+    positions: list[tuple[str, float, float]]
+
+
+_snapshots: dict[tuple[str, str], tuple[float, CountySnapshot]] = {}
+
+
+def county_snapshot() -> CountySnapshot:
+    """The county's places, read at most once per WECHAT_PLACES_CACHE_SECONDS per process: they change
+    rarely, and re-reading them cost two queries on most chat turns."""
+    code = current_app.config["COUNTY_CODE"]
+    key = (str(db.engine.url), code)
+    ttl = current_app.config.get("WECHAT_PLACES_CACHE_SECONDS", 60)
+    cached = _snapshots.get(key)
+    if cached and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    county = db.session.scalars(select(County).where(County.code == code)).first()
+    if county is None:
+        raise Forbidden(f"本县（{code}）的乡镇和村尚未导入，请管理员先导入后再开放微信申请")
+    rows = db.session.execute(
+        select(Village.id, Village.name, Township.name).join(Township, Village.township_id == Township.id)
+        .where(Township.county_id == county.id).order_by(Village.id)
+    ).all()
+    positions = db.session.execute(select(Township.name, Township.latitude, Township.longitude).where(
+        Township.county_id == county.id, Township.latitude.is_not(None))).all()
+    snapshot = CountySnapshot(county.id, county.name, dict(county.settings or {}),
+                              [Place(v_id, v_name, t_name) for v_id, v_name, t_name in rows],
+                              [tuple(p) for p in positions])
+    _snapshots[key] = (time.monotonic(), snapshot)
+    return snapshot
+
+
 class DatabasePorts:
     def __init__(self, openid: str, state: dict):
         self.openid = openid
         self.state = state  # the conversation; bind attempts survive the dialogue resetting its step
 
     @cached_property
-    def county(self) -> County:
-        code = current_app.config["COUNTY_CODE"]
-        county = db.session.scalars(select(County).where(County.code == code)).first()
-        if county is None:
-            raise Forbidden(f"county {code} is not set up; run seed-demo or load the county's places")
-        return county
+    def county(self) -> CountySnapshot:
+        return county_snapshot()
 
     @cached_property
     def info(self) -> dict:
-        settings = self.county.settings or {}
+        settings = self.county.settings
         return {"county": self.county.name, "hotline": settings.get("hotline", "12345"),
                 "office_hours": settings.get("office_hours", "工作日上班时间")}
 
@@ -46,13 +83,9 @@ class DatabasePorts:
         step = ladder(decision, Thresholds.from_mapping(current_app.config))
         return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
 
-    @cached_property
+    @property
     def places(self) -> list[Place]:
-        rows = db.session.execute(
-            select(Village.id, Village.name, Township.name).join(Township, Village.township_id == Township.id)
-            .where(Township.county_id == self.county.id).order_by(Village.id)
-        ).all()
-        return [Place(v_id, v_name, t_name) for v_id, v_name, t_name in rows]
+        return self.county.places
 
     def match_village(self, text: str) -> dict:
         matches = match_villages(text, self.places)
@@ -103,13 +136,11 @@ class DatabasePorts:
         return bound
 
     def faq(self, text: str) -> str | None:
-        entries = (self.county.settings or {}).get("faq") or packaged_faq()
+        entries = self.county.settings.get("faq") or packaged_faq()
         for entry in entries:
             if any(word in text for word in entry["keywords"]):
                 return entry["answer"].format(**self.info)
         return None
 
     def nearest_township(self, lat: float, lng: float) -> tuple[str, float] | None:
-        rows = db.session.execute(select(Township.name, Township.latitude, Township.longitude).where(
-            Township.county_id == self.county.id, Township.latitude.is_not(None))).all()
-        return nearest(lat, lng, [tuple(r) for r in rows])
+        return nearest(lat, lng, self.county.positions)
