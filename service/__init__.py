@@ -40,9 +40,10 @@ def create_app(config: dict | None = None) -> Flask:
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
     from service.wechat import models as _wechat_models  # noqa: F401
+    from service.wechat.handoff_views import blp as handoffs_blp
 
     app.before_request(forget_user)
-    for blueprint in (auth_blp, intake_blp, public_blp):
+    for blueprint in (auth_blp, intake_blp, public_blp, handoffs_blp):
         api.register_blueprint(blueprint)
     from service import notify
 

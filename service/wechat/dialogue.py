@@ -41,6 +41,7 @@ class Ports(Protocol):
     def progress(self) -> list[dict]: ...
     def bind(self, case_no: str, last4: str) -> bool: ...
     def faq(self, text: str) -> str | None: ...
+    def hand_off(self, text: str, reason: str) -> None: ...  # keep the words for a person to answer
 
 
 def idle() -> dict:
@@ -67,6 +68,7 @@ class Dialogue:
         if word in PROGRESS:
             return self.progress_reply() + self._continue_hint(state)
         if word in HUMAN:
+            self.ports.hand_off(state["data"].get("said", ""), "asked")
             state.update(idle())
             return self.fmt(P.HANDOFF)
         bind = BIND.match(word)
@@ -88,7 +90,10 @@ class Dialogue:
         if decision["category"] == "other" and not decision["urgent"]:
             answer = self.ports.faq(text)
             state.update(idle())
-            return answer or self.fmt(P.HANDOFF)
+            if answer:
+                return answer
+            self.ports.hand_off(text, "unanswered")
+            return self.fmt(P.HANDOFF)
         if decision["ladder"] == "auto":
             return urgent_prefix + self.propose(state, decision["category"])
         choices = [c for c in decision["choices"] if c in INTAKES] or list(INTAKES)
@@ -126,6 +131,7 @@ class Dialogue:
         if choice is None:
             return P.PICK_NUMBER
         if choice == len(choices) + 1:
+            self.ports.hand_off(state["data"].get("said", ""), "no_intake")
             state.update(idle())
             return self.fmt(P.HANDOFF)
         return self.propose(state, choices[choice - 1])

@@ -15,6 +15,7 @@ from service.intake import resident, services
 from service.intake.models import County, Township, Village
 from service.intake.time_limits import limits_for
 from service.nlp import Thresholds, ladder, route
+from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
 
 BIND_ATTEMPTS = 5  # per conversation before the resident is sent to the hotline
@@ -134,6 +135,9 @@ class DatabasePorts:
         bound = resident.bind(self.openid, case_no, last4)
         self.state["bind_attempts"] = 0 if bound else attempts + 1
         return bound
+
+    def hand_off(self, text: str, reason: str) -> None:
+        handoffs.record(self.openid, self.county.id, text, reason)
 
     def faq(self, text: str) -> str | None:
         entries = self.county.settings.get("faq") or packaged_faq()

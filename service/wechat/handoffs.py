@@ -1,0 +1,154 @@
+"""Messages the chatbot hands to a person (转人工), and staff answering them through the outbox.
+
+The chat tells a resident "已转给工作人员"; this module makes that true: the words are kept where
+hotline operators and county staff see them, and their answer reaches the resident as a customer-service
+message (or an SMS when the 48-hour window has closed and a phone is known).
+"""
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from service.auth.actor import Actor
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.extensions import db
+from service.intake.identity import mask_phone
+from service.intake.models import Applicant, Application, utcnow
+from service.intake.workflow import STATUS_LABELS
+from service.unit_of_work import use_case
+from service.wechat.messages import mask_openid
+from service.wechat.models import Conversation, Handoff
+
+ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
+STATUSES = ("open", "answered", "closed")
+STATUS_LABELS_ZH = {"open": "待回复", "answered": "已回复", "closed": "已关闭"}
+REASON_LABELS = {"asked": "居民要求转人工", "unanswered": "机器人答不了", "no_intake": "不属于三类救助"}
+MAX_TEXT = 4000  # a thread longer than this keeps its beginning and the newest message
+MAX_ANSWER = 600  # WeChat customer-service texts are capped at 2,048 bytes
+CS_WINDOW = dt.timedelta(hours=48)
+
+
+def record(openid: str, county_id: int, text: str, reason: str) -> None:
+    """Inside a chat turn: open a handoff for this resident, or add the message to the open one."""
+    text = (text or "").strip()[:1000]
+    now = utcnow()
+    open_one = db.session.scalars(select(Handoff).where(
+        Handoff.openid == openid, Handoff.status == "open").with_for_update()).first()
+    if open_one is None:
+        db.session.add(Handoff(county_id=county_id, openid=openid, reason=reason, text=text or "（未留言）",
+                               created_at=now, updated_at=now))
+        return
+    if text and not open_one.text.endswith(text):
+        open_one.text = _append(open_one.text, f"{_beijing(now)} {text}")
+    open_one.updated_at = now
+
+
+def _append(thread: str, line: str) -> str:
+    joined = thread + "\n" + line
+    return joined if len(joined) <= MAX_TEXT else thread[: MAX_TEXT - len(line) - 5] + "\n……\n" + line
+
+
+def _beijing(moment: dt.datetime) -> str:
+    return (moment + dt.timedelta(hours=8)).strftime("%m-%d %H:%M")
+
+
+def _check_role(actor: Actor) -> None:
+    if actor.role not in ROLES:
+        raise Forbidden("微信留言由热线话务员和县民政局人员回复")
+
+
+def list_handoffs(actor: Actor, *, status: str = "open", limit: int = 50, before_id: int | None = None) -> dict:
+    _check_role(actor)
+    if status not in STATUSES:
+        raise InvalidInput(fields={"status": ["只能是 " + "、".join(STATUSES)]})
+    query = select(Handoff).where(Handoff.county_id == actor.county_id, Handoff.status == status)
+    if before_id:
+        query = query.where(Handoff.id < before_id)
+    # open ones oldest first (who has waited longest); handled ones newest first
+    order = Handoff.id.asc() if status == "open" else Handoff.id.desc()
+    rows = db.session.scalars(query.order_by(order).limit(limit)).all()
+    counts = dict(db.session.execute(select(Handoff.status, func.count()).where(
+        Handoff.county_id == actor.county_id).group_by(Handoff.status)).all())
+    items = [_row(h) for h in rows]
+    return {"items": items, "counts": {s: counts.get(s, 0) for s in STATUSES},
+            "next_before_id": items[-1]["id"] if len(items) == limit and status != "open" else None}
+
+
+def open_count(actor: Actor) -> int:
+    return db.session.scalar(select(func.count()).select_from(Handoff).where(
+        Handoff.county_id == actor.county_id, Handoff.status == "open")) or 0
+
+
+def _row(handoff: Handoff) -> dict:
+    phone = _phone_of(handoff.openid)
+    cases = db.session.execute(
+        select(Application.case_no, Application.status).join(Applicant, Applicant.id == Application.applicant_id)
+        .where(Applicant.wechat_openid == handoff.openid).order_by(Application.id.desc()).limit(5)).all()
+    return {
+        "id": handoff.id, "resident": mask_openid(handoff.openid), "phone": mask_phone(phone) if phone else None,
+        "reason": handoff.reason, "reason_label": REASON_LABELS.get(handoff.reason, handoff.reason),
+        "text": handoff.text, "status": handoff.status, "status_label": STATUS_LABELS_ZH[handoff.status],
+        "answer": handoff.answer, "cases": [{"case_no": c, "status_label": STATUS_LABELS.get(s, s)} for c, s in cases],
+        "window_open": _window_open(handoff.openid),
+        "created_at": _iso(handoff.created_at), "updated_at": _iso(handoff.updated_at),
+        "handled_at": _iso(handoff.handled_at) if handoff.handled_at else None,
+    }
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+def _phone_of(openid: str) -> str | None:
+    return db.session.scalar(select(Applicant.phone).where(
+        Applicant.wechat_openid == openid, Applicant.phone.is_not(None)).order_by(Applicant.id.desc()).limit(1))
+
+
+def _window_open(openid: str) -> bool:
+    last = db.session.scalar(select(Conversation.last_inbound_at).where(Conversation.openid == openid))
+    return last is not None and utcnow() - last < CS_WINDOW
+
+
+def _locked_open(actor: Actor, handoff_id: int) -> Handoff:
+    handoff = db.session.get(Handoff, handoff_id, with_for_update=True)
+    if handoff is None or handoff.county_id != actor.county_id:
+        raise NotFound("没有找到这条留言")
+    if handoff.status != "open":
+        raise Conflict(f"这条留言已{STATUS_LABELS_ZH[handoff.status]}，请刷新")
+    return handoff
+
+
+def answer(actor: Actor, handoff_id: int, text: str) -> dict:
+    """Send the answer to the resident through the outbox and mark the handoff answered, in one transaction."""
+    from service.notify.services import enqueue_cs_text
+
+    _check_role(actor)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(fields={"answer": ["请填写回复内容"]})
+    if len(text) > MAX_ANSWER:
+        raise InvalidInput(fields={"answer": [f"回复不能超过 {MAX_ANSWER} 个字，请分两次发送"]})
+    with use_case():
+        handoff = _locked_open(actor, handoff_id)
+        phone = _phone_of(handoff.openid)
+        if not _window_open(handoff.openid) and not phone:
+            raise Conflict("居民超过 48 小时没有发消息，微信已不允许回复，且没有登记手机号；请等居民再次留言后回复")
+        handoff.notification_id = enqueue_cs_text(handoff.openid, text, phone=phone,
+                                                  dedupe_key=f"handoff-{handoff.id}")
+        _close(handoff, actor, "answered", text)
+        return _row(handoff)
+
+
+def close(actor: Actor, handoff_id: int) -> dict:
+    """Nothing to answer (a greeting, a test, a duplicate): out of the open list, no message sent."""
+    _check_role(actor)
+    with use_case():
+        handoff = _locked_open(actor, handoff_id)
+        _close(handoff, actor, "closed", None)
+        return _row(handoff)
+
+
+def _close(handoff: Handoff, actor: Actor, status: str, text: str | None) -> None:
+    now = utcnow()
+    handoff.status, handoff.answer, handoff.handled_by, handoff.handled_at, handoff.updated_at = \
+        status, text, actor.id, now, now
