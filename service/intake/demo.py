@@ -11,7 +11,7 @@ from service.clock import today as beijing_today
 from service.extensions import db
 from service.intake import services
 from service.intake.identity import check_character
-from service.intake.models import Application, County, Township, Village
+from service.intake.models import Application, County, Township, Village, utcnow
 from service.unit_of_work import use_case
 
 DEMO_PASSWORD = "demo2026"
@@ -128,7 +128,24 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
             when = min(today, opened + dt.timedelta(days=2 * (step_no + 1)))
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
         _backdate(detail["case_no"], opened)
+    _seed_handoffs(county)
     return len(STORIES)
+
+
+HANDOFFS = [
+    ("o_demo_handoff_1", "unanswered", "我要举报俺村有人家里开着小轿车还吃低保"),
+    ("o_demo_handoff_2", "asked", "俺娘今年八十多了，高龄津贴咋领？"),
+]
+
+
+def _seed_handoffs(county: County) -> None:
+    """Two chat messages waiting for a person, so the 微信留言 page has something to answer in the demo."""
+    from service.wechat import handoffs
+    from service.wechat.models import Conversation
+
+    for openid, reason, words in HANDOFFS:
+        db.session.add(Conversation(openid=openid, step="idle", data={}, last_inbound_at=utcnow()))
+        handoffs.record(openid, county.id, words, reason)
 
 
 def _backdate(case_no: str, opened: dt.date) -> None:

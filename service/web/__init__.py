@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         call_views,
         dashboard_views,
         detail_views,
+        handoff_views,
         queue_views,
         report_views,
         staff_api_views,

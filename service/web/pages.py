@@ -118,8 +118,12 @@ def _page_context():
         user = current_user()
     except DomainError:
         user = None
-    return {"staff": user, "role_labels": ROLE_LABELS, "nav_roles": {
-        "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES}}
+    from service.auth.services import actor_of
+    from service.wechat import handoffs
+
+    waiting = handoffs.open_count(actor_of(user)) if user is not None and user.role in handoffs.ROLES else 0
+    return {"staff": user, "role_labels": ROLE_LABELS, "open_handoffs": waiting, "nav_roles": {
+        "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES}}
 
 
 def error_page(status: int, title: str, message: str):
