@@ -1,0 +1,204 @@
+"""Notification delivery benchmark: 10,000 approvals committed in a burst on PostgreSQL, then the time until
+the local fake WeChat API has accepted every notice, with 1, 2 and 4 `flask notify worker` processes.
+
+    .venv/bin/python bench/notify/bench.py [--rows 10000] [--workers 1,2,4] [--burst-procs 2]
+
+Each run starts from scratch in the dedicated database `relief_bench_notify` (never `test`, whose
+schema the test suite drops): schema dropped and migrated, the demo county's places and staff seeded,
+N applicants who follow the account and N 低保 applications waiting for the county's decision bulk-
+inserted. Then the burst: N real `services.act(..., "approve", ...)` use cases, each its own transaction
+writing the decision and its outbox row (split over --burst-procs processes). No worker runs during
+the burst. Then W worker processes start, and the clock runs until the fake (an in-process HTTP server
+here, so polling it is free) has answered errcode 0 to N template sends. Reported per run:
+burst time, time from spawning the workers to the last notice, time from the first notice to the last
+(delivery alone, without process start-up), notices per second, and requests the fake saw (= N when no
+notice was sent twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+DB_NAME = "relief_bench_notify"
+DB_URL = f"{SERVER}/{DB_NAME}".replace("postgresql://", "postgresql+psycopg://", 1)
+CONFIG = {"SQLALCHEMY_DATABASE_URI": DB_URL, "SERVICE_ENV": "development", "LOG_LEVEL": "WARNING",
+          "RATELIMIT_ENABLED": False, "NOTIFY_TEMPLATE_ID": "TPL-BENCH"}
+
+
+def fresh_database() -> None:
+    assert DB_NAME != "test"
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    with psycopg.connect(f"{SERVER}/{DB_NAME}", autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    from flask_migrate import upgrade
+
+    from service import create_app
+    from service.intake.demo import seed_demo
+
+    app = create_app(CONFIG)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        seed_demo(applications=False)
+
+
+def load_applications(n: int) -> None:
+    """N applicants following the account, each with a 低保 application at the county's decision."""
+    from sqlalchemy import insert, select
+
+    from service import create_app
+    from service.extensions import db
+    from service.intake.models import Applicant, Application, Township
+
+    app = create_app(CONFIG)
+    today = dt.date.today()
+    with app.app_context():
+        township = db.session.scalars(select(Township).where(Township.name == "孙疃镇")).one()
+        village = township.villages[0]
+        db.session.execute(insert(Applicant), [
+            {"id": i + 1, "name": f"申请人{i}", "phone": f"139{i:08d}", "wechat_openid": f"o-bench-{i:06d}",
+             "village_id": village.id} for i in range(n)])
+        db.session.execute(insert(Application), [
+            {"case_no": f"990{i:08d}", "intake": "dibao", "channel": "wechat", "description": "基准测试",
+             "status": "county_review", "priority": 1, "step_deadline": today + dt.timedelta(days=14),
+             "queue_due": today + dt.timedelta(days=14), "county_id": township.county_id,
+             "township_id": township.id, "village_id": village.id, "applicant_id": i + 1, "household_size": 2}
+            for i in range(n)])
+        db.session.execute(db.text("SELECT setval('applicants_id_seq', (SELECT max(id) FROM applicants))"))
+        db.session.commit()
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
+
+
+def approve_slice(bounds: tuple[int, int]) -> None:
+    from sqlalchemy import select
+
+    from service import create_app
+    from service.auth.models import StaffUser
+    from service.auth.services import actor_of
+    from service.extensions import db
+    from service.intake import services
+
+    app = create_app(CONFIG)
+    next_month = (dt.date.today().replace(day=1) + dt.timedelta(days=32)).strftime("%Y-%m")
+    with app.app_context():
+        actor = actor_of(db.session.scalars(select(StaffUser).where(StaffUser.username == "county")).one())
+        for i in range(*bounds):
+            services.act(actor, f"990{i:08d}", "approve", {"amount": "680", "first_month": next_month}, None)
+            db.session.expunge_all()
+
+
+def burst(n: int, procs: int) -> float:
+    step = -(-n // procs)
+    slices = [(start, min(n, start + step)) for start in range(0, n, step)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        pool.map(approve_slice, slices)
+    return time.perf_counter() - started
+
+
+def _accepted(record: dict) -> bool:
+    return record["endpoint"] == "template_send" and record["status"] == 200 \
+        and (record["response"] or {}).get("errcode") == 0
+
+
+def outbox_count() -> int:
+    with psycopg.connect(f"{SERVER}/{DB_NAME}") as conn:
+        return conn.execute("SELECT count(*) FROM notifications WHERE kind = 'approved'").fetchone()[0]
+
+
+def wait_quiet(limit: float, max_wait: float) -> None:
+    """Other jobs on the machine skew the figures: wait (up to max_wait s) for the 1-minute load to drop."""
+    deadline = time.monotonic() + max_wait
+    while os.getloadavg()[0] > limit and time.monotonic() < deadline:
+        time.sleep(5)
+
+
+def deliver(n: int, workers: int, fake, latency_ms: float = 0) -> dict:
+    env = {**os.environ, "DATABASE_URL": DB_URL, "LOG_LEVEL": "WARNING", "SERVICE_ENV": "development",
+           "WECHAT_API_BASE_URL": fake.base_url, "WECHAT_APPID": "wxfake0000000000", "WECHAT_SECRET": "fakesecret",
+           "NOTIFY_TEMPLATE_ID": "TPL-BENCH", "NOTIFY_POLL_SECONDS": "0.2", "PYTHONUNBUFFERED": "1"}
+    fake.reset()
+    if latency_ms:  # WeChat's own answer time, as a county server would see it
+        fake.fail("template_send", delay=latency_ms / 1000, duration=24 * 3600)
+    load_before = os.getloadavg()[0]
+    spawned = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "service", "notify", "worker"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(workers)]
+    seen = ok = 0
+    try:
+        while ok < n:
+            # only look at new records: scanning them all would compete with the fake for the GIL
+            records = fake._received
+            while seen < len(records):
+                ok += _accepted(records[seen])
+                seen += 1
+            if time.perf_counter() - spawned > 1800:
+                raise RuntimeError(f"only {ok} of {n} notices after 30 minutes")
+            time.sleep(0.1)
+        finished = time.perf_counter()
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+    sends = [r for r in fake._received if r["endpoint"] == "template_send"]
+    first = min(r["time"] for r in sends)
+    last = max(r["time"] for r in sends if _accepted(r))
+    return {
+        "workers": workers, "notices": n, "latency_ms": latency_ms, "spawn_to_last_s": round(finished - spawned, 2),
+        "first_to_last_s": round(last - first, 2), "notices_per_s": round(n / (last - first), 1),
+        "template_requests": len(sends), "distinct_keys": len({r["json"]["client_msg_id"] for r in sends}),
+        "token_fetches": sum(1 for r in fake._received if r["endpoint"] == "token"),
+        "load_avg_before": round(load_before, 2), "load_avg_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--burst-procs", type=int, default=2)
+    parser.add_argument("--latency-ms", type=float, default=0,
+                        help="delay every template send at the fake, like the real API's round trip")
+    parser.add_argument("--wait-quiet", type=float, default=0,
+                        help="before each delivery, wait up to this many seconds for the 1-minute load < 1.5")
+    args = parser.parse_args()
+    from service.wechat.fake_api import FakeWeChatAPI
+
+    results = []
+    with FakeWeChatAPI() as fake:
+        for workers in [int(w) for w in args.workers.split(",")]:
+            fresh_database()
+            load_applications(args.rows)
+            burst_s = burst(args.rows, args.burst_procs)
+            assert outbox_count() == args.rows
+            wait_quiet(1.5, args.wait_quiet)
+            result = {"burst_s": round(burst_s, 1), "approvals_per_s": round(args.rows / burst_s, 1),
+                      **deliver(args.rows, workers, fake, args.latency_ms)}
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    base = results[0]["first_to_last_s"]
+    for r in results:
+        r["speedup_vs_first"] = round(base / r["first_to_last_s"], 2)
+    print(json.dumps({"cpus": os.cpu_count(), "runs": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
