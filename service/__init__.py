@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     config_module.check_production(app.config)
     config_module.check_thresholds(app.config)
+    config_module.load_calendar(app.config)
 
     from service import request_log
 
@@ -108,11 +109,12 @@ def _register_health(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from service.intake.cli import seed_demo_command
+    from service.intake.cli import calendar_command, seed_demo_command
     from service.nlp.cli import nlp_cli
     from service.wechat.cli import wechat_cli
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(calendar_command)
     app.cli.add_command(nlp_cli)
     app.cli.add_command(wechat_cli)
 

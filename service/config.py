@@ -50,6 +50,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "ROUTE_AUTO_MARGIN": env.get("ROUTE_AUTO_MARGIN"),
         "ROUTE_ASK_CONFIDENCE": env.get("ROUTE_ASK_CONFIDENCE"),
         "NLP_LEXICON_DIR": env.get("NLP_LEXICON_DIR", ""),
+        # years of the official holiday arrangement that the chinesecalendar package does not carry yet
+        "WORKDAY_CALENDAR_FILE": env.get("WORKDAY_CALENDAR_FILE", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": service_env == "production",
@@ -112,6 +114,23 @@ def check_thresholds(config: dict) -> None:
         Thresholds.from_mapping(config)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def load_calendar(config: dict) -> None:
+    """The county's calendar file, checked at start-up: a bad date must stop the service, not skew deadlines."""
+    import json
+
+    from service.intake import workdays
+
+    path = config.get("WORKDAY_CALENDAR_FILE")
+    if not path:
+        workdays.use_local_calendar({})
+        return
+    try:
+        years = workdays.parse_calendar(json.loads(Path(path).read_text("utf-8")))
+    except (OSError, ValueError) as exc:  # CalendarFileError and JSONDecodeError are ValueErrors
+        raise ConfigError(f"WORKDAY_CALENDAR_FILE {path}: {exc}") from exc
+    workdays.use_local_calendar(years)
 
 
 def check_production(config: dict) -> None:

@@ -8,21 +8,82 @@ import chinese_calendar
 
 log = logging.getLogger(__name__)
 
+# Years a county's calendar file (WORKDAY_CALENDAR_FILE) spells out: {year: (holidays, make-up workdays)}.
+# The State Council publishes next year's arrangement each autumn, before a package release carries it.
+_local_years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
+
+
+class CalendarFileError(ValueError):
+    """The calendar file cannot be used; the message says where and why."""
+
+
+def parse_calendar(data: object) -> dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]]:
+    """{"2027": {"holidays": ["2027-01-01", ...], "workdays": ["2027-02-06", ...]}} → dates per year."""
+    if not isinstance(data, dict):
+        raise CalendarFileError("the file must hold an object keyed by year, e.g. {\"2027\": {...}}")
+    years = {}
+    for key, entry in data.items():
+        if not (isinstance(key, str) and key.isdigit() and len(key) == 4) or not isinstance(entry, dict):
+            raise CalendarFileError(f"{key!r}: expected a four-digit year with holidays and workdays")
+        year = int(key)
+        holidays, workdays = (_dates(year, kind, entry.get(kind, [])) for kind in ("holidays", "workdays"))
+        if holidays & workdays:
+            raise CalendarFileError(f"{year}: {min(holidays & workdays)} is both a holiday and a workday")
+        years[year] = (holidays, workdays)
+    return years
+
+
+def _dates(year: int, kind: str, values: object) -> frozenset[dt.date]:
+    if not isinstance(values, list):
+        raise CalendarFileError(f"{year}.{kind}: expected a list of dates")
+    found = set()
+    for value in values:
+        try:
+            day = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise CalendarFileError(f"{year}.{kind}: {value!r} is not a date like 2027-01-01") from None
+        if day.year != year:
+            raise CalendarFileError(f"{year}.{kind}: {value} is not in {year}")
+        found.add(day)
+    return frozenset(found)
+
+
+def use_local_calendar(years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]]) -> None:
+    _local_years.clear()
+    _local_years.update(years)
+    is_workday.cache_clear()
+
+
+def coverage(year: int) -> str:
+    """'local' (the county's file), 'official' (the chinesecalendar package) or 'weekdays' (fallback)."""
+    if year in _local_years:
+        return "local"
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+        return "official"
+    except NotImplementedError:
+        return "weekdays"
+
 
 @lru_cache(maxsize=4096)
 def is_workday(day: dt.date) -> bool:
+    local = _local_years.get(day.year)
+    if local is not None:
+        holidays, workdays = local
+        return day in workdays or (day.weekday() < 5 and day not in holidays)
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        # The package only knows the years the State Council has published; beyond them fall back to
-        # Monday–Friday rather than stopping the service, and say so once per year.
+        # Neither the package nor the county's file knows this year: fall back to Monday–Friday rather
+        # than stopping the service, and say so once per year.
         _warn_uncovered(day.year)
         return day.weekday() < 5
 
 
 @lru_cache(maxsize=64)
 def _warn_uncovered(year: int) -> None:
-    log.warning("official calendar for %s unknown; counting Monday-Friday as working days", year)
+    log.warning("official calendar for %s unknown; counting Monday-Friday as working days "
+                "(add the year to WORKDAY_CALENDAR_FILE)", year)
 
 
 def add_workdays(start: dt.date, days: int) -> dt.date:

@@ -47,3 +47,70 @@ def test_a_year_the_calendar_does_not_cover_falls_back_to_weekdays_without_crash
 def test_negative_days_are_refused():
     with pytest.raises(ValueError):
         add_workdays(D(2026, 1, 5), -1)
+
+
+# -- a year spelled out by the county's calendar file (WORKDAY_CALENDAR_FILE) ------------------------
+
+LOCAL = {"2031": {"holidays": ["2031-01-01", "2031-01-22", "2031-01-23", "2031-01-24"], "workdays": ["2031-01-26"]}}
+
+
+@pytest.fixture
+def local_calendar():
+    from service.intake import workdays
+
+    workdays.use_local_calendar(workdays.parse_calendar(LOCAL))
+    yield workdays
+    workdays.use_local_calendar({})
+
+
+def test_a_local_year_skips_its_holidays_and_counts_its_make_up_sunday(local_calendar):
+    assert not is_workday(D(2031, 1, 22)) and D(2031, 1, 22).weekday() == 2  # a Wednesday off
+    assert is_workday(D(2031, 1, 26)) and D(2031, 1, 26).weekday() == 6  # a Sunday worked
+    assert not is_workday(D(2031, 1, 25))  # an ordinary Saturday stays off
+    # Tue 1-21 + 2 working days: Wed-Fri are holidays, Sat off, the make-up Sunday, then Monday
+    assert add_workdays(D(2031, 1, 21), 2) == D(2031, 1, 27)
+    assert local_calendar.coverage(2031) == "local" and local_calendar.coverage(2026) == "official"
+
+
+def test_without_the_file_the_same_year_is_weekdays_again(local_calendar):
+    local_calendar.use_local_calendar({})
+    assert is_workday(D(2031, 1, 22)) and local_calendar.coverage(2031) == "weekdays"
+
+
+@pytest.mark.parametrize("data, words", [
+    ([], "object keyed by year"),
+    ({"31": {}}, "four-digit year"),
+    ({"2031": {"holidays": "2031-01-01"}}, "list of dates"),
+    ({"2031": {"holidays": ["2031-02-30"]}}, "not a date"),
+    ({"2031": {"holidays": ["2030-12-31"]}}, "not in 2031"),
+    ({"2031": {"holidays": ["2031-01-26"], "workdays": ["2031-01-26"]}}, "both a holiday and a workday"),
+])
+def test_a_bad_calendar_file_is_refused_with_the_reason(data, words):
+    from service.intake.workdays import CalendarFileError, parse_calendar
+
+    with pytest.raises(CalendarFileError, match=words):
+        parse_calendar(data)
+
+
+def test_the_service_refuses_to_start_with_a_bad_file_and_uses_a_good_one(tmp_path):
+    import json
+
+    from service import create_app
+    from service.config import ConfigError
+    from service.intake import workdays
+
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    with pytest.raises(ConfigError, match="WORKDAY_CALENDAR_FILE"):
+        create_app({"WORKDAY_CALENDAR_FILE": str(bad), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    good = tmp_path / "calendar.json"
+    good.write_text(json.dumps(LOCAL), "utf-8")
+    try:
+        app = create_app({"WORKDAY_CALENDAR_FILE": str(good), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        assert workdays.coverage(2031) == "local"
+        result = app.test_cli_runner().invoke(args=["calendar", "2031", "2026"])
+        assert result.exit_code == 0 and "本县日历文件" in result.output
+        result = app.test_cli_runner().invoke(args=["calendar", "2032"])
+        assert result.exit_code == 1 and "按周一至周五" in result.output
+    finally:
+        workdays.use_local_calendar({})
