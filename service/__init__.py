@@ -24,6 +24,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from service import request_log
 
+    if app.config.get("PROXY_HOPS"):
+        # Behind nginx or a load balancer every request comes from the proxy: without this, rate limits
+        # would be shared by the whole county and audit logs would record the proxy's address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     request_log.configure_logging(app.config["LOG_LEVEL"])
     request_log.install(app)
 

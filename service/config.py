@@ -18,6 +18,16 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {number}")
+    return number
+
+
 def from_environment(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping; every key can be set by an environment variable of the same name."""
     env = dict(os.environ if env is None else env)
@@ -50,6 +60,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "ROUTE_AUTO_MARGIN": env.get("ROUTE_AUTO_MARGIN"),
         "ROUTE_ASK_CONFIDENCE": env.get("ROUTE_ASK_CONFIDENCE"),
         "NLP_LEXICON_DIR": env.get("NLP_LEXICON_DIR", ""),
+        # reverse proxies (nginx, a load balancer) in front of gunicorn whose X-Forwarded-For is trusted
+        "PROXY_HOPS": _int(env.get("PROXY_HOPS", "0"), "PROXY_HOPS", 0, 5),
         # years of the official holiday arrangement that the chinesecalendar package does not carry yet
         "WORKDAY_CALENDAR_FILE": env.get("WORKDAY_CALENDAR_FILE", ""),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -118,3 +118,41 @@ def test_login_attempts_are_also_slowed_per_address(database_url, county):
         assert browser.get("/staff/login").status_code == 200  # reading the page is not limited
         db.session.remove()
         db.engine.dispose()
+
+
+def _limited_app(database_url, **extra):
+    from service import create_app
+    from tests.conftest import BASE_CONFIG
+
+    return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
+                       "RATELIMIT_LOGIN": "2 per minute", **extra})
+
+
+def _attempts(app, forwarded_for: str, n: int) -> list[int]:
+    client = app.test_client()
+    return [client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"},
+                        headers={"X-Forwarded-For": forwarded_for},
+                        environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code for _ in range(n)]
+
+
+def test_behind_a_proxy_each_caller_has_its_own_login_budget(database_url, county):
+    from service.extensions import db
+
+    proxied = _limited_app(database_url, PROXY_HOPS=1)
+    with proxied.app_context():
+        assert _attempts(proxied, "203.0.113.7", 3) == [401, 401, 429]
+        # a clerk at another address, through the same proxy, is not locked out by the guesser
+        assert _attempts(proxied, "198.51.100.20", 1) == [401]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_reset_the_budget(database_url, county):
+    from service.extensions import db
+
+    direct = _limited_app(database_url)  # PROXY_HOPS=0: X-Forwarded-For is the caller's own claim
+    with direct.app_context():
+        assert _attempts(direct, "203.0.113.7", 2) == [401, 401]
+        assert _attempts(direct, "198.51.100.99", 1) == [429]
+        db.session.remove()
+        db.engine.dispose()

@@ -33,3 +33,10 @@ def test_a_malformed_threshold_is_a_clear_error(tmp_path):
 
     with pytest.raises(ConfigError, match="ROUTE_AUTO_CONFIDENCE"):
         check_thresholds(from_environment(str(tmp_path), {"ROUTE_AUTO_CONFIDENCE": "high"}))
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "9"])
+def test_a_bad_proxy_hop_count_stops_the_start_up_with_the_reason(tmp_path, value):
+    with pytest.raises(ConfigError, match="PROXY_HOPS"):
+        from_environment(str(tmp_path), {"PROXY_HOPS": value})
+    assert from_environment(str(tmp_path), {"PROXY_HOPS": "1"})["PROXY_HOPS"] == 1
