@@ -41,6 +41,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         # the county whose bureau runs this official account: chat applications land in its townships
         "COUNTY_CODE": env.get("COUNTY_CODE", "340621"),
         "WECHAT_PLACES_CACHE_SECONDS": int(env.get("WECHAT_PLACES_CACHE_SECONDS", "60")),
+        # a resident who stops half-way through the chat's form is nudged once after this long (0: never)
+        "WECHAT_RESUME_REMINDER_HOURS": float(env.get("WECHAT_RESUME_REMINDER_HOURS", "2")),
         "WECHAT_TOKEN": env.get("WECHAT_TOKEN", "relief-demo-token"),
         "WECHAT_APPID": env.get("WECHAT_APPID", "wx0000000000demo00"),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", DEMO_WECHAT_SECRET),

@@ -1,0 +1,75 @@
+"""A resident who stopped half-way through an application gets one nudge, with the question they left at.
+
+Many applicants are elderly and drop off mid-form (a call, a child to fetch). The notification worker runs
+this every scan: conversations idle for WECHAT_RESUME_REMINDER_HOURS, still inside their 24 hours and
+WeChat's 48-hour customer-service window, get one customer-service message per pause, in daytime only.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.extensions import db
+from service.notify.models import Notification
+from service.notify.services import enqueue_cs_text
+from service.unit_of_work import use_case
+from service.wechat import prompts as P
+from service.wechat.chat import EXPIRES
+from service.wechat.models import Conversation
+
+log = logging.getLogger(__name__)
+DAYTIME = range(8, 21)  # Beijing hours when a nudge may arrive; a pause at night is nudged next morning
+SPARE = dt.timedelta(hours=1)  # no nudge when the half-filled form lapses within the hour
+
+
+def reminder_key(openid: str, paused_at: dt.datetime) -> str:
+    return f"resume:{hashlib.sha256(openid.encode()).hexdigest()[:24]}:{paused_at.isoformat()}"
+
+
+def reminder_text(state: dict) -> str | None:
+    """The nudge for a conversation's state, or None when it is not in the middle of a form."""
+    data, step = state.get("data") or {}, state.get("step")
+    intake = data.get("intake")
+    if intake not in P.SHORT_NAMES or "form" not in data:
+        return None
+    if step == "summary":
+        question = P.REMIND_SUMMARY
+    elif step in P.QUESTIONS:
+        said = data.get("said", "")
+        question = P.QUESTIONS[step].format(said=said[:30] + ("…" if len(said) > 30 else ""))
+    else:
+        return None
+    return P.REMIND.format(intake=P.SHORT_NAMES[intake], question=question)
+
+
+def remind_stalled(now: dt.datetime, beijing_hour: int, *, limit: int = 200) -> int:
+    """Queue the nudges due at `now` (UTC); returns how many were written."""
+    hours = float(current_app.config.get("WECHAT_RESUME_REMINDER_HOURS", 2))
+    if hours <= 0 or beijing_hour not in DAYTIME:
+        return 0
+    rows = db.session.execute(
+        select(Conversation.openid, Conversation.step, Conversation.data, Conversation.updated_at).where(
+            Conversation.step != "idle",
+            Conversation.updated_at <= now - dt.timedelta(hours=hours),
+            Conversation.updated_at > now - (EXPIRES - SPARE))
+        .order_by(Conversation.updated_at).limit(limit)).all()
+    due = {reminder_key(openid, at): (openid, text) for openid, step, data, at in rows
+           if (text := reminder_text({"step": step, "data": data}))}
+    if not due:
+        return 0
+    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(due))))
+    todo = [(key, openid, text) for key, (openid, text) in due.items() if key not in done]
+    try:
+        with use_case():
+            for key, openid, text in todo:
+                enqueue_cs_text(openid, text, dedupe_key=key)
+    except IntegrityError:
+        log.info("resume reminders written concurrently by another worker; the next scan catches up")
+        return 0
+    if todo:
+        log.info("resume reminders enqueued: %d", len(todo))
+    return len(todo)

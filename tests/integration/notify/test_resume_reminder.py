@@ -1,0 +1,28 @@
+"""The worker's scan nudges a resident who paused mid-form, and the nudge reaches WeChat once."""
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from service.extensions import db
+from service.intake.models import utcnow
+from service.wechat.models import Conversation
+from tests.integration.notify.conftest import make_worker
+from tests.integration.wechat.conftest import WeChat
+
+
+def test_the_worker_sends_one_nudge_to_a_resident_who_paused(notify_app, fake_wechat):
+    chat = WeChat(notify_app.test_client(), notify_app.config["WECHAT_TOKEN"], "o_paused_resident")
+    chat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英")
+    paused = utcnow() - dt.timedelta(hours=3)
+    db.session.execute(update(Conversation).values(updated_at=paused, last_inbound_at=paused))
+    db.session.commit()
+    ten_am = lambda: dt.datetime(2026, 11, 23, 10, 0)  # noqa: E731
+    for _ in range(2):  # two scans, e.g. two workers or a restart: still one message
+        worker = make_worker(notify_app, beijing_now=ten_am)
+        worker.tick()
+        worker.run(until_idle=True, max_seconds=20)
+    sends = [r for r in fake_wechat.received if r["endpoint"] == "custom_send"]
+    assert len(sends) == 1
+    body = sends[0]["json"]
+    assert body["touser"] == "o_paused_resident" and "18位身份证号码" in body["text"]["content"]
