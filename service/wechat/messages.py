@@ -125,7 +125,8 @@ def parse_message(body: bytes | str, max_bytes: int = DEFAULT_MAX_BODY) -> Inbou
 def message_from_dict(raw: Mapping[str, Any]) -> InboundMessage:
     msg_type = _text(raw, "MsgType")
     required = _COMMON_REQUIRED + _REQUIRED_BY_TYPE.get(msg_type or "", ())
-    missing = [name for name in required if not _text(raw, name)]
+    # a blank text is still a message from a resident (answered with help), not a protocol error
+    missing = [name for name in required if not (_text(raw, name) or (name == "Content" and name in raw))]
     if missing:
         raise ProtocolError(f"missing fields: {', '.join(missing)}")
     event = _text(raw, "Event")

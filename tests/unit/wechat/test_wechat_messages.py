@@ -122,6 +122,12 @@ def test_missing_or_malformed_fields_are_protocol_errors(body):
         parse_message(body)
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_text_is_still_a_message_but_a_missing_content_is_not(blank):
+    msg = parse_message(s.TEXT.replace("俺娃病了咋办", blank))
+    assert msg.msg_type == "text" and msg.content == blank
+
+
 @pytest.mark.parametrize(
     "body", [b"", b"   ", b"hello", b'{"json": true}', b"<xml><open></xml>", b"\xff\xfe<"]
 )
