@@ -1,0 +1,75 @@
+"""Every operation in the OpenAPI document, fed bodies and queries no client should send: always a 4xx
+in the one error shape (or a harmless 2xx), never a 500, and the data unchanged."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from service.extensions import db
+from service.intake.models import Application, ApplicationEvent
+from tests.conftest import login
+from tests.e2e.test_api import CALL
+
+DEEP = json.dumps({"x": json.loads("[" * 400 + "]" * 400)})
+BODIES = [
+    ("text/plain", "hello"), ("application/json", "{not json"), ("application/json", "null"),
+    ("application/json", "[]"), ("application/json", '"a string"'), ("application/json", "1e999"),
+    ("application/json", json.dumps({"version": "x", "amount": "NaN", "first_month": "2026-13"})),
+    ("application/json", json.dumps({"version": 10**30, "limit": -1})),
+    ("application/json", json.dumps({"version": True, "village_id": 1e308, "phone": ["138"], "urgent": "maybe"})),
+    ("application/json", json.dumps({"answer": None, "username": {"$ne": ""}, "password": []})),
+    ("application/json", json.dumps({"description": "\u0000\ud800", "name": "a" * 100_000})),
+    ("application/json", DEEP),
+    ("application/json", b"\xff\xfe\x00{"),
+]
+QUERIES = ["limit=abc", "limit=-1", "limit=99999999999999999999", "cursor=%ff%fe", "cursor=garbage",
+           "status=nonsense", "intake=dibao&intake=other", "before_id=0", "urgent=maybe", "q=%00",
+           "township_id=1e9", "month=2026-13"]
+# log-out and token revocation would end the session the sweep runs in
+SKIP = {("post", "/api/v1/auth/logout"), ("delete", "/api/v1/auth/tokens/{token_id}")}
+
+
+def _operations(client):
+    spec = client.get("/api/openapi.json").get_json()
+    for path, ops in spec["paths"].items():
+        for method in ops:
+            if method != "parameters" and (method, path) not in SKIP:
+                yield method, path
+
+
+def _url(path: str, case_no: str) -> str:
+    return (path.replace("{case_no}", case_no).replace("{action}", "approve")
+            .replace("{handoff_id}", "1").replace("{notification_id}", "1").replace("{token_id}", "1"))
+
+
+def _check(response, label):
+    assert response.status_code < 500, (label, response.status_code, response.get_data()[:300])
+    if response.status_code >= 400:
+        body = response.get_json(silent=True)
+        assert body and isinstance(body["error"]["message"], str) and body["error"]["message"], label
+
+
+@pytest.mark.parametrize("username", ["county", "suntuan"])
+def test_no_operation_answers_hostile_input_with_a_500_or_a_change(client, county, username):
+    login(client, "hotline")
+    case_no = client.post("/api/v1/calls", json={**CALL, "village_id": county["villages"]["孙疃村"]}).get_json()["case_no"]
+    login(client, username)
+    before = (db.session.scalar(select(func.count(Application.id))),
+              db.session.scalar(select(func.count(ApplicationEvent.id))))
+    for method, path in _operations(client):
+        url = _url(path, case_no)
+        if method == "get":
+            for query in QUERIES:
+                _check(client.get(f"{url}?{query}"), f"GET {url}?{query}")
+            continue
+        for content_type, body in BODIES:
+            response = client.open(url, method=method.upper(), data=body, content_type=content_type)
+            _check(response, f"{method} {url} {body[:40]!r}")
+        for query in QUERIES[:3]:
+            _check(client.open(f"{url}?{query}", method=method.upper(), json={}), f"{method} {url}?{query}")
+    db.session.expire_all()
+    after = (db.session.scalar(select(func.count(Application.id))),
+             db.session.scalar(select(func.count(ApplicationEvent.id))))
+    assert after == before
+    assert client.get("/api/v1/auth/me").status_code == 200  # still logged in as the same person
