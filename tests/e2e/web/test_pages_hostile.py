@@ -1,0 +1,44 @@
+"""Every /staff/ page and form, fed queries and form fields no browser would send: never a 500."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from service.extensions import db
+from service.intake.models import Application
+from tests.e2e.web.conftest import Browser, open_case
+
+QUERIES = ["", "?tab=zzz", "?month=2026-99", "?township_id=abc", "?before=-1", "?cursor=%ff", "?q=" + "x" * 500,
+           "?intake=zzz&urgent=2"]
+FORMS = [{}, {"version": "x"}, {"version": "99999999999999999999999"},
+         {"amount": "abc", "version": "1", "first_month": "2026-13"}, {"answer": "\x00" * 10},
+         {"phone": "1" * 500, "name": "<script>", "village_id": "abc", "description": "", "household_size": "-5"}]
+
+
+def _urls(app, case_no):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff/") or "static" in rule.rule or "_anything" in rule.rule:
+            continue
+        url = (rule.rule.replace("<case_no>", case_no).replace("<action>", "approve")
+               .replace("<any(csv, xlsx):fmt>", "csv"))
+        url = re.sub(r"<[^>]+>", "1", url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if not url.endswith("/logout"):
+                yield method, url
+
+
+@pytest.mark.parametrize("username", ["suntuan", "county", "hotline"])
+def test_no_page_or_form_answers_hostile_input_with_a_500(app, county, username):
+    case_no = open_case(county)["case_no"]
+    browser = Browser(app.test_client())
+    browser.login(username)
+    checked = 0
+    for method, url in _urls(app, case_no):
+        attempts = [browser.get(url + q) for q in QUERIES] if method == "GET" else [browser.post(url, f) for f in FORMS]
+        for response in attempts:
+            assert response.status_code < 500, (username, method, url, response.status_code)
+            checked += 1
+    assert checked > 100
+    db.session.expire_all()
+    assert db.session.scalars(select(Application.status).where(Application.case_no == case_no)).one() == "submitted"
