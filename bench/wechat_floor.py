@@ -1,0 +1,87 @@
+"""The floor of a /wechat form-field turn in this stack, against /livez, in one process (CPU time).
+
+    .venv/bin/python bench/wechat_floor.py    # after bench/wechat_load.py --db postgres (its database)
+
+Two stripped-down routes added to the real app: /parse verifies and parses the signed callback and builds
+the reply (no database); /floor does that plus the four statements a field turn needs (dedupe claim,
+conversation lock, conversation update, stored reply) straight on the psycopg connection, no ORM, and
+commits. Nothing in the service uses these routes; they measure what no implementation can go below.
+"""
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from flask import Response, request
+
+from service import create_app
+from service.extensions import db
+from service.wechat.callback import signed_request
+from service.wechat.replies import text_reply
+from service.wechat.simulator import inbound_xml
+from service.wechat.views import handler
+
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/relief_bench_wechat"
+app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False})
+
+@app.post("/parse")
+def parse_only():
+    callback = handler()
+    msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
+    return Response(encode(text_reply(msg, "请留一个能联系到您的手机号码。")), mimetype="application/xml")
+
+
+@app.post("/floor")
+def floor():
+    callback = handler()
+    msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
+    conn = db.session.connection().connection.driver_connection
+    cur = conn.cursor()
+    key = f"{msg.from_user}|{msg.create_time}|{time.perf_counter_ns()}"
+    cur.execute("INSERT INTO wechat_delivered (key, created_at) VALUES (%s, now()) ON CONFLICT DO NOTHING RETURNING key", (key,))
+    cur.fetchone()
+    cur.execute("SELECT step, data, updated_at FROM wechat_conversations WHERE openid = %s FOR UPDATE", (msg.from_user,))
+    cur.fetchone()
+    data = {"step": "phone", "form": {"name": "张秀英"}}
+    cur.execute("UPDATE wechat_conversations SET step=%s, data=%s::json, updated_at=now(), last_inbound_at=now() WHERE openid=%s",
+                ("phone", json.dumps(data, ensure_ascii=False), msg.from_user))
+    reply = "请留一个能联系到您的手机号码。"
+    cur.execute("UPDATE wechat_delivered SET reply=%s WHERE key=%s", (reply, key))
+    db.session.commit()
+    return Response(encode(text_reply(msg, reply)), mimetype="application/xml")
+
+
+
+def run(fn, n: int) -> float:
+    """CPU ms per call of fn(i), i in range(n)."""
+    t = time.process_time()
+    for i in range(n):
+        fn(i)
+    return (time.process_time() - t) / n * 1000
+
+
+def main() -> None:
+    client = app.test_client()
+    with app.app_context():
+        db.session.execute(db.text("INSERT INTO wechat_conversations (openid, step, data, updated_at) "
+                                   "VALUES ('o_floor', 'idle', '{}', now()) ON CONFLICT DO NOTHING"))
+        db.session.commit()
+    reqs = []
+    for _ in range(2000):
+        query, body = signed_request(app.config["WECHAT_TOKEN"], inbound_xml("张秀英", "o_floor"))
+        reqs.append((query, body.encode()))
+
+    def post(path):
+        return lambda i: client.post(path, query_string=reqs[i][0], data=reqs[i][1], content_type="text/xml")
+
+    for _ in range(3):
+        livez = run(lambda i: client.get("/livez"), 2000)
+        parse = run(post("/parse"), 2000)
+        floor_ms = run(post("/floor"), 2000)
+        print(f"livez {livez:.2f} ms  parse+reply {parse:.2f} ms  floor {floor_ms:.2f} ms  "
+              f"floor / livez {floor_ms / livez:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
