@@ -265,7 +265,8 @@ def detail(actor: Actor, case_no: str, *, today: dt.date | None = None) -> dict:
 
 
 def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None) -> dict:
-    """The full ID number, for staff whose work needs it; every reveal and every refusal is audited."""
+    """The full ID number and phone, for staff whose work needs them (checking papers, calling the
+    applicant back); every reveal and every refusal is audited."""
     with use_case():
         app = _get_for(actor, case_no)
         allowed = actor.role in wf.CASEWORKERS
@@ -277,4 +278,5 @@ def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None)
             db.session.commit()  # the refusal is evidence too; keep it before raising
             raise Forbidden("您的角色不能查看完整身份证号码")
         encrypted = app.applicant.id_number_encrypted
-        return {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None}
+        return {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
+                "phone": app.applicant.phone}

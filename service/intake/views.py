@@ -63,7 +63,7 @@ def act(body, case_no, action, actor):
 @require_staff()
 @blp.response(200)
 def reveal_id(case_no, actor):
-    """查看完整身份证号（记入审计日志）"""
+    """查看完整身份证号和手机号（记入审计日志）"""
     return services.reveal_id_number(actor, case_no, request.remote_addr)
 
 

@@ -26,7 +26,7 @@ def _route_view(detail: dict) -> dict:
 
 
 def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = None, open_action: str | None = None,
-            values=None, revealed: str | None = None, problem: str | None = None):
+            values=None, revealed: str | None = None, revealed_phone: str | None = None, problem: str | None = None):
     route = _route_view(detail)
     requested = {m["name"] for m in detail["materials"] if m["status"] == "requested"}
     missing_choices = [m["name"] for m in detail["materials"] if m["status"] != "received"]
@@ -38,7 +38,8 @@ def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = Non
         requested=requested, other_intakes=[i for i in INTAKES if i != detail["intake"]],
         can_reveal=actor.role in wf.CASEWORKERS, can_claim=actor.role in wf.CASEWORKERS
         and detail["assigned_to"] is None and detail["status"] in wf.OPEN_STATES,
-        errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed, problem=problem,
+        errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed,
+        revealed_phone=revealed_phone, problem=problem,
     ), status
 
 
@@ -91,4 +92,5 @@ def claim(case_no, actor):
 def reveal_id(case_no, actor):
     # Audited by the use case, granted or refused; shown once in this response, never kept in the session.
     revealed = services.reveal_id_number(actor, case_no, request.remote_addr)
-    return _render(actor, services.detail(actor, case_no), revealed=revealed["id_number"] or "（未登记身份证号）")
+    return _render(actor, services.detail(actor, case_no), revealed=revealed["id_number"] or "（未登记身份证号）",
+                   revealed_phone=revealed["phone"])

@@ -173,7 +173,8 @@ def test_the_queue_filters_mine_intake_and_phone(county):
 
 def test_revealing_an_id_number_is_audited_and_refused_to_operators(county):
     d = call(county)
-    assert services.reveal_id_number(county["actors"]["suntuan"], d["case_no"])["id_number"] == ID
+    revealed = services.reveal_id_number(county["actors"]["suntuan"], d["case_no"])
+    assert revealed["id_number"] == ID and len(revealed["phone"]) == 11 and "*" not in revealed["phone"]
     with pytest.raises(Forbidden):
         services.reveal_id_number(county["actors"]["hotline"], d["case_no"])
     outcomes = db.session.scalars(select(AuditRecord.outcome).order_by(AuditRecord.id)).all()

@@ -45,8 +45,10 @@ def test_reveal_is_audited_and_refused_for_operators(app, county, browser):
     browser.login("suntuan")
     revealed = browser.post(f"/staff/applications/{case['case_no']}/reveal-id")
     assert revealed.status_code == 200 and ID in revealed.text and "张秀英" in revealed.text
+    assert 'href="tel:13812345678"' in revealed.text  # a clerk can call the applicant back
     assert "记入审计日志" in revealed.text
-    assert ID not in browser.get(f"/staff/applications/{case['case_no']}").text  # masked again
+    again = browser.get(f"/staff/applications/{case['case_no']}").text
+    assert ID not in again and "13812345678" not in again  # masked again
 
     operator = as_user(app, "hotline")
     assert "查看完整姓名" not in operator.get(f"/staff/applications/{case['case_no']}").text
