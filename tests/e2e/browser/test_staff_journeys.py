@@ -144,9 +144,36 @@ def test_a_clerk_of_another_township_gets_the_403_page(page, live_server):
     assert "居民原话" not in page.content()
 
 
+def test_an_operator_answers_a_wechat_message_from_the_keyboard(page, live_server):
+    from service.extensions import db
+    from service.notify.models import Notification
+
+    log_in(page, "hotline")
+    menu = page.locator('nav a:has-text("微信留言")')
+    assert menu.locator(".count").inner_text() == "2"  # the demo's two waiting messages
+    menu.click()
+    page.wait_for_url("**/staff/handoffs")
+    first = page.locator("section.handoff").first
+    assert "小轿车" in first.inner_text()  # oldest first
+    first.locator("textarea").focus()
+    page.keyboard.type("您好，您反映的情况已转给孙疃镇核查，结果会告诉您。")
+    page.keyboard.press("Tab")  # to 发送回复
+    assert page.evaluate("document.activeElement.textContent") == "发送回复"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "已回复居民" in page.inner_text("main")
+    assert page.locator('nav a:has-text("微信留言") .count').inner_text() == "1"
+    texts = live_server.query(lambda: [n.text for n in db.session.scalars(
+        select(Notification).where(Notification.kind == "cs_text"))])
+    assert any("转给孙疃镇核查" in t for t in texts)
+    with page.expect_navigation():  # the other one needs no answer: closed, nothing sent
+        page.locator("section.handoff").first.locator('button:has-text("无需回复，关闭")').click()
+    assert "已关闭这条留言" in page.inner_text("main") and page.locator("section.handoff").count() == 0
+
+
 @pytest.mark.parametrize("username, path", [
     ("suntuan", "/staff/queue"), ("suntuan", "first-case"), ("hotline", "/staff/calls/new"),
-    ("county", "/staff/dashboard"), ("county", "/staff/reports/monthly"),
+    ("county", "/staff/dashboard"), ("county", "/staff/reports/monthly"), ("hotline", "/staff/handoffs"),
 ])
 def test_pages_fit_a_phone_screen(page, live_server, username, path):
     page.set_viewport_size({"width": 375, "height": 800})
