@@ -3,12 +3,14 @@
 import datetime as dt
 
 from flask import current_app
+from sqlalchemy import or_, select
 
 from service.auth.models import StaffUser
 from service.extensions import db
 from service.intake import deadlines
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
+from service.intake.models import Application, utcnow
 from service.intake.time_limits import limits_for
 from service.intake.wording import status_message
 
@@ -79,5 +81,32 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
             }
             for e in app.events
         ],
+        **_other_applications(app, actor),
     })
     return row
+
+
+REPEAT_WINDOW = dt.timedelta(days=365)  # 临时救助: same household, same cause, again within 12 months → refused
+
+
+def _other_applications(app, actor) -> dict:
+    """The applicant's other applications (open, or from the last 12 months) so staff see repeats;
+    a 临时救助 already granted within 12 months is called out, as the rules refuse the same cause again."""
+    since = utcnow() - REPEAT_WINDOW
+    others = db.session.scalars(
+        select(Application).where(Application.applicant_id == app.applicant_id, Application.id != app.id,
+                                  or_(Application.created_at >= since, Application.status.in_(wf.OPEN_STATES)))
+        .order_by(Application.created_at.desc()).limit(10)).all()
+    items = [{
+        "case_no": o.case_no, "intake": o.intake, "intake_label": wf.INTAKE_LABELS[o.intake],
+        "status": o.status, "status_label": wf.STATUS_LABELS[o.status], "township": o.township.name,
+        "created_at": o.created_at.isoformat(timespec="seconds") + "Z",
+        "approved_amount": str(o.approved_amount) if o.approved_amount is not None else None,
+        "emergency_aid_amount": str(o.emergency_aid_amount) if o.emergency_aid_amount is not None else None,
+        "visible": actor is None or actor.sees_township(o.township_id, o.county_id),
+    } for o in others]
+    granted = [o for o in others if o.intake == "temporary_relief" and o.created_at >= since
+               and (o.status == wf.APPROVED or o.emergency_aid_amount is not None)]
+    return {"other_applications": items,
+            "repeat_relief": app.intake == "temporary_relief" and bool(granted),
+            "repeat_relief_cases": [o.case_no for o in granted] if app.intake == "temporary_relief" else []}

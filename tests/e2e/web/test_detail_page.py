@@ -175,3 +175,25 @@ def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser)
     done = act(reviewer, case["case_no"], "approve", amount="680", first_month=f"{beijing_today():%Y-%m}")
     assert done.status_code == 302
     assert "每月680.00元" in reviewer.get(done.location).text
+
+
+def test_a_second_temporary_relief_within_a_year_is_called_out(app, county, browser):
+    first = open_case(county, intake="temporary_relief", urgent=True, description="家里失火，房子烧了")
+    step(county, "suntuan", first["case_no"], "emergency_aid", amount="500")
+    step(county, "suntuan", first["case_no"], "withdraw", reason="已先行救助，申请人撤回")  # closed, but paid
+    dibao = open_case(county, description="老人瘫痪想申请低保")  # same caller: the same applicant
+    second = open_case(county, intake="temporary_relief", description="又着火了，没地方住")
+    browser.login("suntuan")
+    html = browser.get(f"/staff/applications/{second['case_no']}").text
+    assert 'id="repeat-relief"' in html and first["case_no"] in html and "先行救助 500" in html
+    assert dibao["case_no"] in html  # every other application is listed, linked for this clerk
+    assert f'href="/staff/applications/{first["case_no"]}"' in html
+    # the 低保 application lists the others but is not a 临时救助 repeat
+    other = browser.get(f"/staff/applications/{dibao['case_no']}").text
+    assert 'id="repeat-relief"' not in other and second["case_no"] in other
+
+
+def test_an_applicant_without_other_applications_says_so(app, county, browser):
+    case = open_case(county)
+    browser.login("suntuan")
+    assert "近 12 个月没有其他申请" in browser.get(f"/staff/applications/{case['case_no']}").text
