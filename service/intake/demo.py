@@ -124,7 +124,8 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
         version = detail["version"]
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]
-            params = {**params, "first_month": f"{today:%Y-%m}"} if action == "approve" else params
+            next_month = f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"  # paid from the month after
+            params = {**params, "first_month": next_month} if action == "approve" else params
             when = min(today, opened + dt.timedelta(days=2 * (step_no + 1)))
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
         _backdate(detail["case_no"], opened)

@@ -183,6 +183,23 @@ def _amount(params: dict) -> Decimal:
     return amount
 
 
+def _first_month(intake: str, params: dict, today: dt.date) -> str | None:
+    """Monthly benefits start the month after approval (DOMAIN.md); 临时救助 is paid once, no month needed."""
+    month = (params.get("first_month") or "").strip()
+    if not month and intake == "temporary_relief":
+        return None
+    match = _MONTH.match(month)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput(fields={"first_month": ["请填写发放起始月份，格式如 2026-12"]})
+    earliest = (today.year, today.month) if intake == "temporary_relief" else \
+        (today.year + today.month // 12, today.month % 12 + 1)
+    if (int(match.group(1)), int(match.group(2))) < earliest:
+        message = "发放起始月份不能早于本月" if intake == "temporary_relief" else \
+            f"按规定从批准的次月起发放，起始月份不能早于 {earliest[0]}-{earliest[1]:02d}"
+        raise InvalidInput(fields={"first_month": [message]})
+    return month
+
+
 def _check_params(case: Case, action: str, params: dict, today: dt.date) -> dict:
     note = _text(params, "note", "备注", required=False)
     data: dict = {"note": note} if note else {}
@@ -193,13 +210,7 @@ def _check_params(case: Case, action: str, params: dict, today: dt.date) -> dict
         data["missing"] = list(dict.fromkeys(missing))
     elif action == "approve":
         data["amount"] = _amount(params)
-        month = (params.get("first_month") or "").strip()
-        match = _MONTH.match(month)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise InvalidInput(fields={"first_month": ["请填写发放起始月份，格式如 2026-12"]})
-        if (int(match.group(1)), int(match.group(2))) < (today.year, today.month):
-            raise InvalidInput(fields={"first_month": ["发放起始月份不能早于本月"]})
-        data["first_month"] = month
+        data["first_month"] = _first_month(case.intake, params, today)
     elif action == "reject":
         data["reason"] = _text(params, "reason", "不予批准的理由（申请人会看到）", required=True, minimum=4)
     elif action == "transfer":

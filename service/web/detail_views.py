@@ -5,6 +5,7 @@ Every step is services.act / services.claim / services.reveal_id_number: the sam
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from service.clock import today as beijing_today
 from service.errors import Conflict, InvalidInput
 from service.intake import services
 from service.intake import workflow as wf
@@ -39,8 +40,14 @@ def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = Non
         can_reveal=actor.role in wf.CASEWORKERS, can_claim=actor.role in wf.CASEWORKERS
         and detail["assigned_to"] is None and detail["status"] in wf.OPEN_STATES,
         errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed,
-        revealed_phone=revealed_phone, problem=problem,
+        revealed_phone=revealed_phone, problem=problem, next_month=_next_month(),
     ), status
+
+
+def _next_month() -> str:
+    """Monthly benefits start the month after approval: the approve form offers it."""
+    today = beijing_today()
+    return f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
 
 
 @bp.route("/applications/<case_no>")

@@ -172,7 +172,13 @@ def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser)
     assert 'data-action="approve"' not in browser.get(f"/staff/applications/{case['case_no']}").text
     reviewer = as_user(app, "county")
     assert case["case_no"] in reviewer.get("/staff/queue").text  # on the reviewer's 待县审核 tab
-    done = act(reviewer, case["case_no"], "approve", amount="680", first_month=f"{beijing_today():%Y-%m}")
+    page = reviewer.get(f"/staff/applications/{case['case_no']}").text
+    month = re.search(r'id="approve-first_month"[^>]*value="(\d{4}-\d{2})"', page).group(1)
+    this_month = f"{beijing_today():%Y-%m}"
+    assert month > this_month  # the form offers the month after approval
+    early = act(reviewer, case["case_no"], "approve", amount="680", first_month=this_month)
+    assert early.status_code == 422 and "次月起发放" in early.text
+    done = act(reviewer, case["case_no"], "approve", amount="680", first_month=month)
     assert done.status_code == 302
     assert "每月680.00元" in reviewer.get(done.location).text
 

@@ -73,11 +73,32 @@ def test_materials_request_needs_the_whole_list():
     ({"amount": "680"}, "first_month"),
     ({"amount": "680", "first_month": "2026-13"}, "first_month"),
     ({"amount": "680", "first_month": "2026-10"}, "first_month"),
+    ({"amount": "680", "first_month": "2026-11"}, "first_month"),  # the month of approval: paid from the next
 ])
 def test_approval_needs_a_valid_amount_and_first_month(params, field):
     with pytest.raises(InvalidInput) as err:
         wf.decide(wf.Case("dibao", wf.COUNTY), "approve", "county", params, today=TODAY)
     assert field in err.value.fields
+
+
+@pytest.mark.parametrize("intake", ["dibao", "child_welfare"])
+def test_monthly_benefits_start_the_month_after_approval_even_across_the_year(intake):
+    with pytest.raises(InvalidInput) as err:
+        wf.decide(wf.Case(intake, wf.COUNTY), "approve", "county", {"amount": "680", "first_month": "2026-12"},
+                  today=dt.date(2026, 12, 31))
+    assert "2027-01" in err.value.fields["first_month"][0]
+    change = wf.decide(wf.Case(intake, wf.COUNTY), "approve", "county", {"amount": "680", "first_month": "2027-01"},
+                       today=dt.date(2026, 12, 31))
+    assert change.data["first_month"] == "2027-01"
+
+
+def test_temporary_relief_is_paid_once_and_needs_no_month():
+    change = wf.decide(wf.Case("temporary_relief", wf.INVESTIGATING), "approve", "window", {"amount": "300"},
+                       today=TODAY, township_limit=500)
+    assert change.data["first_month"] is None and change.to_status == wf.APPROVED
+    with pytest.raises(InvalidInput):  # a month given must still be a real one
+        wf.decide(wf.Case("temporary_relief", wf.INVESTIGATING), "approve", "window",
+                  {"amount": "300", "first_month": "2026-10"}, today=TODAY, township_limit=500)
 
 
 def test_rejection_needs_a_reason_the_applicant_can_read():
