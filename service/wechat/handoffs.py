@@ -69,7 +69,7 @@ def list_handoffs(actor: Actor, *, status: str = "open", limit: int = 50, before
     rows = db.session.scalars(query.order_by(order).limit(limit)).all()
     counts = dict(db.session.execute(select(Handoff.status, func.count()).where(
         Handoff.county_id == actor.county_id).group_by(Handoff.status)).all())
-    items = [_row(h) for h in rows]
+    items = _rows(rows)
     return {"items": items, "counts": {s: counts.get(s, 0) for s in STATUSES},
             "next_before_id": items[-1]["id"] if len(items) == limit and status != "open" else None}
 
@@ -79,17 +79,34 @@ def open_count(actor: Actor) -> int:
         Handoff.county_id == actor.county_id, Handoff.status == "open")) or 0
 
 
-def _row(handoff: Handoff) -> dict:
-    phone = _phone_of(handoff.openid)
-    cases = db.session.execute(
-        select(Application.case_no, Application.status).join(Applicant, Applicant.id == Application.applicant_id)
-        .where(Applicant.wechat_openid == handoff.openid).order_by(Application.id.desc()).limit(5)).all()
+def _rows(handoffs: list[Handoff]) -> list[dict]:
+    """Rows for a page of handoffs, with each resident's phone, cases and WeChat window in three queries."""
+    openids = {h.openid for h in handoffs}
+    if not openids:
+        return []
+    phones, cases = {}, {}
+    for openid, phone, case_no, status in db.session.execute(
+            select(Applicant.wechat_openid, Applicant.phone, Application.case_no, Application.status)
+            .outerjoin(Application, Application.applicant_id == Applicant.id)
+            .where(Applicant.wechat_openid.in_(openids)).order_by(Applicant.id.desc(), Application.id.desc())):
+        if phone:
+            phones.setdefault(openid, phone)
+        if case_no and len(cases.setdefault(openid, [])) < 5:
+            cases[openid].append({"case_no": case_no, "status_label": STATUS_LABELS.get(status, status)})
+    last_inbound = dict(db.session.execute(select(Conversation.openid, Conversation.last_inbound_at)
+                                           .where(Conversation.openid.in_(openids))).all())
+    now = utcnow()
+    return [_row(h, phones.get(h.openid), cases.get(h.openid, []),
+                 last_inbound.get(h.openid) is not None and now - last_inbound[h.openid] < CS_WINDOW)
+            for h in handoffs]
+
+
+def _row(handoff: Handoff, phone: str | None, cases: list[dict], window_open: bool) -> dict:
     return {
         "id": handoff.id, "resident": mask_openid(handoff.openid), "phone": mask_phone(phone) if phone else None,
         "reason": handoff.reason, "reason_label": REASON_LABELS.get(handoff.reason, handoff.reason),
         "text": handoff.text, "status": handoff.status, "status_label": STATUS_LABELS_ZH[handoff.status],
-        "answer": handoff.answer, "cases": [{"case_no": c, "status_label": STATUS_LABELS.get(s, s)} for c, s in cases],
-        "window_open": _window_open(handoff.openid),
+        "answer": handoff.answer, "cases": cases, "window_open": window_open,
         "created_at": _iso(handoff.created_at), "updated_at": _iso(handoff.updated_at),
         "handled_at": _iso(handoff.handled_at) if handoff.handled_at else None,
     }
@@ -136,7 +153,7 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         handoff.notification_id = enqueue_cs_text(handoff.openid, text, phone=phone,
                                                   dedupe_key=f"handoff-{handoff.id}")
         _close(handoff, actor, "answered", text)
-        return _row(handoff)
+        return _rows([handoff])[0]
 
 
 def close(actor: Actor, handoff_id: int) -> dict:
@@ -145,7 +162,7 @@ def close(actor: Actor, handoff_id: int) -> dict:
     with use_case():
         handoff = _locked_open(actor, handoff_id)
         _close(handoff, actor, "closed", None)
-        return _row(handoff)
+        return _rows([handoff])[0]
 
 
 def _close(handoff: Handoff, actor: Actor, status: str, text: str | None) -> None:

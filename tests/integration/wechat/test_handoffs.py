@@ -111,3 +111,18 @@ def test_closing_sends_nothing(wechat, county, client):
     # the resident writing again opens a new thread rather than reopening the closed one
     wechat.say("他家有两套房还开着小车")
     assert [h.status for h in _handoffs()] == ["closed", "open"]
+
+
+def test_staff_see_the_residents_cases_and_masked_phone_beside_the_message(wechat, county, client):
+    reply = wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", "11010519491231002X",
+                                "13812345678", "孙疃镇秦口村", "2", "0", "1")[-1]
+    case_no = reply.split("案件号：")[1][:11]
+    wechat.say("人工")
+    wechat.say(REPORT, openid="o_someone_else")
+    login(client, "county")
+    items = {i["resident"]: i for i in client.get("/api/v1/handoffs").json["items"]}
+    mine = next(i for i in items.values() if i["cases"])
+    assert mine["cases"] == [{"case_no": case_no, "status_label": "待受理"}]
+    assert mine["phone"] != "13812345678" and mine["phone"].startswith("138") and mine["phone"].endswith("5678")
+    other = next(i for i in items.values() if not i["cases"])
+    assert other["phone"] is None and other["text"] == REPORT
