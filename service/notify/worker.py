@@ -23,7 +23,7 @@ from service.intake.models import utcnow
 from service.notify import periodic, policy, queue
 from service.notify.adapters import adapters
 from service.notify.models import APPLICANT, SMS, WECHAT_CS, WECHAT_TEMPLATE
-from service.wechat import reminders
+from service.wechat import reminders, retention
 from service.wechat.api_client import WeChatAPIError
 from service.wechat.sms_client import SMSError
 
@@ -88,6 +88,7 @@ class Worker:
         local = self.beijing_now()
         periodic.enqueue_overdue_apologies(local.date())
         reminders.remind_stalled(self.now(), local.hour)
+        retention.sweep(self.now())
         if local.hour >= self.digest_hour:
             periodic.enqueue_staff_digests(local.date())
 

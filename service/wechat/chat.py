@@ -89,7 +89,7 @@ def _dispatch(msg: InboundMessage) -> str:
         return SUCCESS
     conversation = _conversation(msg.from_user)
     # a deep copy: the JSON column is only written when the new value differs from the loaded one
-    state = {"step": conversation.step, "data": copy.deepcopy(conversation.data or {})}
+    state = {"step": conversation.step, "data": _opened(copy.deepcopy(conversation.data or {}))}
     state.update({k: v for k, v in state["data"].pop("_meta", {}).items()})
     prefix = _lapse(conversation, state)
     ports = DatabasePorts(msg.from_user, state)
@@ -97,9 +97,32 @@ def _dispatch(msg: InboundMessage) -> str:
     reply = _answer(kind, msg, state, dialogue, ports)
     now = utcnow()
     meta = {k: state[k] for k in ("bind_attempts",) if k in state}
-    conversation.step, conversation.data = state["step"], {**state["data"], "_meta": meta}
+    conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta})
     conversation.updated_at, conversation.last_inbound_at = now, now
     return (prefix + reply) if reply != SUCCESS else reply
+
+
+SEALED_FIELDS = ("id_number", "guardian_id_number")  # encrypted at rest, as in the applicants table
+SEAL = "enc:"
+
+
+def _sealed(data: dict) -> dict:
+    form = data.get("form")
+    if not form:
+        return data
+    protector = current_app.extensions["field_protector"]
+    return {**data, "form": {k: SEAL + protector.encrypt(v) if k in SEALED_FIELDS and v and not v.startswith(SEAL)
+                             else v for k, v in form.items()}}
+
+
+def _opened(data: dict) -> dict:
+    form = data.get("form")
+    if form:
+        protector = current_app.extensions["field_protector"]
+        for key in SEALED_FIELDS:
+            if isinstance(form.get(key), str) and form[key].startswith(SEAL):
+                form[key] = protector.decrypt(form[key][len(SEAL):])
+    return data
 
 
 def _lapse(conversation: Conversation, state: dict) -> str:

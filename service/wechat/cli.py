@@ -84,7 +84,10 @@ def menu_push():
 @wechat_cli.command("purge-dedupe")
 @with_appcontext
 def purge_dedupe():
-    """Drop delivered-message keys older than two days."""
+    """Drop delivered-message keys older than two days and empty chat forms idle over 24 hours (the
+    notification worker does both every scan)."""
+    from service.intake.models import utcnow
     from service.wechat.dedupe import DatabaseDedupe
+    from service.wechat.retention import forget_lapsed_forms
 
-    click.echo(f"removed {DatabaseDedupe().purge()} old keys")
+    click.echo(f"removed {DatabaseDedupe().purge()} old keys, emptied {forget_lapsed_forms(utcnow())} lapsed forms")
