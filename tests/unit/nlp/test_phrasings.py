@@ -153,6 +153,11 @@ def test_other_schemes_greetings_and_small_talk(classifier, text):
         ("我看见一个小男孩在路边哭，说找不到家了，身上都是伤", C),
         ("来电人反映邻居家儿童长期遭受父亲殴打，今日再次被打，请求介入", C),
         ("我不想活了", f"{T}|{OTHER}"),
+        ("家里煤气中毒了人还在医院", T),
+        ("山上塌方把房子埋了", T),
+        ("老人摔了一跤躺地上起不来，家里没人", T),
+        ("俺家老人走失两天了", f"{T}|{OTHER}"),
+        ("俺孙子被拐了", f"{C}|{OTHER}"),
     ],
 )
 def test_urgent_messages_are_flagged(classifier, text, expected):
@@ -170,6 +175,8 @@ def test_urgent_messages_are_flagged(classifier, text, expected):
         "孤儿补贴一个月多少钱？我外甥女父母都没了",
         "老伴去年做了两次手术，今年又住院，欠了十几万",
         "大学学费交不上，能不能申请点助学的救助",
+        "俺爹瘫在床上起不来，没人管，想吃低保",
+        "前年煤气中毒住过院，现在身体不好想申请低保",
     ],
 )
 def test_history_and_ordinary_hardship_are_not_urgent(classifier, text):
