@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.auth.actor import Actor
-from service.auth.models import ROLES, ApiToken, StaffUser
+from service.auth.models import ROLES, ApiToken, AuditRecord, StaffUser
 from service.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from service.extensions import db
 from service.intake.models import utcnow
@@ -34,28 +34,45 @@ def profile(user: StaffUser) -> dict:
     }
 
 
-def login(username: str, password: str) -> StaffUser:
+def _audit(event: str, staff_id: int | None, target_type: str, target_id: str | None, outcome: str,
+           remote_addr: str | None) -> None:
+    db.session.add(AuditRecord(staff_id=staff_id, event=event, target_type=target_type,
+                               target_id=(target_id or "")[:40] or None, outcome=outcome, remote_addr=remote_addr))
+
+
+def login(username: str, password: str, remote_addr: str | None = None) -> StaffUser:
+    """Every attempt, granted or refused, is written to audit_log (who, from where, what happened)."""
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
     lock_minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+    username = username.strip()
+
+    def refuse(user: StaffUser | None, outcome: str, error: Exception):
+        _audit("login", user.id if user else None, "staff_user", username, outcome, remote_addr)
+        db.session.commit()  # the refusal (and a failure count) must survive the error
+        raise error
+
     with use_case():
-        user = db.session.scalars(select(StaffUser).where(StaffUser.username == username.strip())).first()
+        user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
         now = utcnow()
         if user is None:
             check_password_hash(hash_password("timing-equaliser"), password)  # same work: no timing hint
-            raise NotAuthenticated(_BAD_LOGIN, code="bad_credentials")
+            refuse(None, "unknown_user", NotAuthenticated(_BAD_LOGIN, code="bad_credentials"))
         if user.locked_until and user.locked_until > now:
-            raise NotAuthenticated(f"连续输错密码次数过多，账号已锁定，请 {lock_minutes} 分钟后再试",
-                                   code="locked")
+            refuse(user, "locked", NotAuthenticated(
+                f"连续输错密码次数过多，账号已锁定，请 {lock_minutes} 分钟后再试", code="locked"))
         if not user.active or not check_password_hash(user.password_hash, password):
             user.failed_logins += 1
+            outcome = "inactive" if user.active is False else "bad_password"
             if user.failed_logins >= max_failures:
                 user.locked_until = now + dt.timedelta(minutes=lock_minutes)
                 user.failed_logins = 0
-            db.session.commit()  # the failure count must survive the refusal
-            raise NotAuthenticated(_BAD_LOGIN, code="bad_credentials")
+                outcome = "locked_now"  # this failure locked the account (outcome column: 20 chars)
+            refuse(user, outcome, NotAuthenticated(_BAD_LOGIN, code="bad_credentials"))
         if current_app.config["SERVICE_ENV"] == "production" and password in DEMO_PASSWORDS:
-            raise Forbidden("生产环境不允许使用演示密码登录，请管理员重设密码", code="demo_password")
+            refuse(user, "demo_password", Forbidden("生产环境不允许使用演示密码登录，请管理员重设密码",
+                                                    code="demo_password"))
         user.failed_logins, user.locked_until = 0, None
+        _audit("login", user.id, "staff_user", username, "granted", remote_addr)
     return user
 
 
@@ -78,6 +95,7 @@ def create_token(actor: Actor, name: str) -> dict:
         row = ApiToken(staff_id=actor.id, name=name, token_hash=token_hash(token))
         db.session.add(row)
         db.session.flush()
+        _audit("create_token", actor.id, "api_token", str(row.id), "granted", None)
         return {**_token_dict(row), "token": token}
 
 
@@ -98,6 +116,7 @@ def revoke_token(actor: Actor, token_id: int) -> None:
         if row is None or (row.staff_id != actor.id and actor.role != "admin"):
             raise NotFound("没有这个令牌")
         row.revoked_at = row.revoked_at or utcnow()
+        _audit("revoke_token", actor.id, "api_token", str(row.id), "granted", None)
 
 
 def user_for_token(token: str) -> StaffUser | None:

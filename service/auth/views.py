@@ -1,6 +1,6 @@
 """Thin edges for staff log-in, log-out and API tokens."""
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_smorest import Blueprint
 
 from service.auth import services
@@ -16,7 +16,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="工作
 @blp.response(200)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def login(body):
-    user = services.login(body["username"], body["password"])
+    user = services.login(body["username"], body["password"], request.remote_addr)
     start_session(user)
     return services.profile(user)
 

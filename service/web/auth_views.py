@@ -32,7 +32,7 @@ def login():
     if not username or not password:
         return _refused(next_url, username, "请填写用户名和密码", 422)
     try:
-        user = auth_services.login(username, password)
+        user = auth_services.login(username, password, request.remote_addr)
     except NotAuthenticated as exc:
         return _refused(next_url, username, exc.message, 401)
     except Forbidden as exc:

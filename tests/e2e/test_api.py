@@ -48,6 +48,36 @@ def test_login_failures_lock_the_account(client, county):
     assert err["code"] == "locked" and "锁定" in err["message"]
 
 
+def _audit_rows(event):
+    from sqlalchemy import select
+
+    from service.auth.models import AuditRecord
+    from service.extensions import db
+
+    db.session.expire_all()
+    return [(r.target_id, r.outcome, r.staff_id is not None, r.remote_addr) for r in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.event == event).order_by(AuditRecord.id))]
+
+
+def test_every_login_attempt_and_token_change_is_audited(client, county, app):
+    post = lambda username, password: client.post(  # noqa: E731
+        "/api/v1/auth/login", json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    post("nobody", "x")
+    for _ in range(5):
+        post("suntuan", "wrong")
+    post("suntuan", "demo2026")  # locked now, even with the right password
+    assert post("hotline", "demo2026").status_code == 200
+    rows = _audit_rows("login")
+    assert rows[0] == ("nobody", "unknown_user", False, "192.0.2.7")
+    assert [r[1] for r in rows[1:]] == ["bad_password"] * 4 + ["locked_now", "locked", "granted"]
+    assert all(r[2] and r[3] == "192.0.2.7" for r in rows[1:])
+    token_id = client.post("/api/v1/auth/tokens", json={"name": "呼叫中心系统"}).get_json()["id"]
+    client.delete(f"/api/v1/auth/tokens/{token_id}")
+    assert _audit_rows("create_token") == [(str(token_id), "granted", True, None)]
+    assert _audit_rows("revoke_token") == [(str(token_id), "granted", True, None)]
+
+
 def test_logout_ends_the_session(client, county):
     login(client, "suntuan")
     assert client.get("/api/v1/auth/me").get_json()["township"] == "孙疃镇"
