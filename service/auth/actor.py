@@ -13,11 +13,12 @@ class Actor:
 
     @property
     def label(self) -> str:
-        roles = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局", "admin": "系统管理员"}
+        roles = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局", "admin": "系统管理员",
+                 "auditor": "审计员"}
         return f"{roles.get(self.role, self.role)} {self.display_name}"
 
     def sees_township(self, township_id: int, county_id: int) -> bool:
-        """Window staff see their own township; everyone else their county."""
-        if county_id != self.county_id:
+        """Window staff see their own township; the auditor none; everyone else their county."""
+        if county_id != self.county_id or self.role == "auditor":
             return False
         return self.role != "window" or self.township_id == township_id

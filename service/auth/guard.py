@@ -52,6 +52,8 @@ def require_staff(*roles: str, refusal: str = "您的角色不能进行此操作
             actor = current_actor()
             if roles and actor.role not in roles:
                 raise Forbidden(refusal)
+            if not roles and actor.role == "auditor":  # 等保: the auditor reads the audit trail, no cases
+                raise Forbidden("审计员只能查看审计日志")
             return view(*args, actor=actor, **kwargs)
 
         return inner

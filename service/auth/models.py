@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.extensions import db
 from service.intake.models import Township, utcnow
 
-ROLES = ("operator", "window", "county", "admin")
+ROLES = ("operator", "window", "county", "admin", "auditor")
 
 
 class StaffUser(db.Model):

@@ -134,7 +134,7 @@ def user_for_token(token: str) -> StaffUser | None:
 def create_staff(username: str, password: str, role: str, display_name: str, county_id: int,
                  township_id: int | None) -> StaffUser:
     if role not in ROLES:
-        raise InvalidInput(fields={"role": ["角色只能是 operator、window、county、admin"]})
+        raise InvalidInput(fields={"role": ["角色只能是 operator、window、county、admin、auditor"]})
     if role == "window" and township_id is None:
         raise InvalidInput(fields={"township_id": ["乡镇窗口人员必须指定所属乡镇"]})
     with use_case():

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from service.auth import services
 from service.auth.guard import current_user, require_staff, start_session
+from service.auth.models import ROLES
 from service.auth.schemas import LoginSchema, TokenCreateSchema
 from service.extensions import limiter
 
@@ -31,7 +32,7 @@ def logout():
 
 
 @blp.route("/me")
-@require_staff()
+@require_staff(*ROLES)  # every role, the auditor included
 @blp.response(200)
 def me(actor):
     return services.profile(current_user())

@@ -32,6 +32,7 @@ STAFF = [  # username, role, display name, township
     ("linhuan", "window", "赵敏", "临涣镇"),
     ("county", "county", "陈刚", None),
     ("admin", "admin", "管理员", None),
+    ("audit", "auditor", "审计员", None),
 ]
 SETTINGS = {"hotline": "0561-12345", "office_hours": "工作日 8:30-12:00，14:30-17:30"}
 

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
     from service.web import (  # noqa: F401  (each module adds its routes to the blueprint)
+        audit_views,
         auth_views,
         call_views,
         dashboard_views,

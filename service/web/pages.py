@@ -19,7 +19,8 @@ bp = Blueprint(
     static_folder="static", static_url_path="/static",
 )
 
-ROLE_LABELS = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局审核", "admin": "系统管理员"}
+ROLE_LABELS = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局审核", "admin": "系统管理员",
+               "auditor": "审计员"}
 CHANNEL_LABELS = {"hotline": "热线", "wechat": "微信", "window": "窗口"}
 INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保（含特困）", "child_welfare": "儿童福利", "other": "其他事项"}
 
@@ -44,6 +45,8 @@ def home_for(role: str) -> str:
         return url_for("web.new_call")
     if role == "admin":
         return url_for("web.dashboard")
+    if role == "auditor":
+        return url_for("web.audit_log")
     return url_for("web.queue")
 
 
@@ -123,7 +126,8 @@ def _page_context():
 
     waiting = handoffs.open_count(actor_of(user)) if user is not None and user.role in handoffs.ROLES else 0
     return {"staff": user, "role_labels": ROLE_LABELS, "open_handoffs": waiting, "nav_roles": {
-        "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES}}
+        "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES,
+        "audit": ("auditor",)}}
 
 
 def error_page(status: int, title: str, message: str):

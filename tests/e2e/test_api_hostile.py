@@ -50,7 +50,7 @@ def _check(response, label):
         assert body and isinstance(body["error"]["message"], str) and body["error"]["message"], label
 
 
-@pytest.mark.parametrize("username", ["county", "suntuan"])
+@pytest.mark.parametrize("username", ["county", "suntuan", "audit"])
 def test_no_operation_answers_hostile_input_with_a_500_or_a_change(client, county, username):
     login(client, "hotline")
     case_no = client.post("/api/v1/calls", json={**CALL, "village_id": county["villages"]["孙疃村"]}).get_json()["case_no"]

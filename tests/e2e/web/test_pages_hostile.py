@@ -28,7 +28,7 @@ def _urls(app, case_no):
                 yield method, url
 
 
-@pytest.mark.parametrize("username", ["suntuan", "county", "hotline"])
+@pytest.mark.parametrize("username", ["suntuan", "county", "hotline", "audit"])
 def test_no_page_or_form_answers_hostile_input_with_a_500(app, county, username):
     case_no = open_case(county)["case_no"]
     browser = Browser(app.test_client())
