@@ -27,6 +27,25 @@ log = logging.getLogger(__name__)
 CASES_LISTED = 5
 
 
+def enqueue_once(by_key: dict, enqueue, what: str, *, limit: int | None = None) -> int:
+    """Write the notices whose dedupe keys are not in the outbox yet, all in one transaction; a worker
+    racing us on the same keys makes this one give way (the unique key), and the next scan catches up."""
+    if not by_key:
+        return 0
+    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(by_key))))
+    todo = [(key, item) for key, item in by_key.items() if key not in done][:limit]
+    try:
+        with use_case():
+            for key, item in todo:
+                enqueue(key, item)
+    except IntegrityError:
+        log.info("%s written concurrently by another worker; the next scan catches up", what)
+        return 0
+    if todo:
+        log.info("%s enqueued: %d", what, len(todo))
+    return len(todo)
+
+
 def overdue_key(app: Application) -> str:
     return f"overdue:{app.id}:{app.status}:{app.step_deadline.isoformat()}"
 
@@ -37,21 +56,9 @@ def enqueue_overdue_apologies(today: dt.date, *, limit: int = 500) -> int:
         select(Application).where(Application.status.in_(wf.OPEN_STATES), Application.step_deadline < today)
         .order_by(Application.step_deadline, Application.id).limit(limit * 4)
     ).all()
-    by_key = {overdue_key(a): a for a in candidates}
-    if not by_key:
-        return 0
-    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(by_key))))
-    todo = [(k, a) for k, a in by_key.items() if k not in done][:limit]
-    try:
-        with use_case():
-            for key, app in todo:
-                enqueue_application_notice(app, "overdue_apology", dedupe_key=key)
-    except IntegrityError:
-        log.info("overdue apologies written concurrently by another worker; the next scan catches up")
-        return 0
-    if todo:
-        log.info("overdue apologies enqueued: %d", len(todo))
-    return len(todo)
+    return enqueue_once({overdue_key(a): a for a in candidates},
+                        lambda key, app: enqueue_application_notice(app, "overdue_apology", dedupe_key=key),
+                        "overdue apologies", limit=limit)
 
 
 def digest_key(staff_id: int, today: dt.date) -> str:

@@ -7,21 +7,17 @@ WeChat's 48-hour customer-service window, get one customer-service message per p
 
 import datetime as dt
 import hashlib
-import logging
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from service.extensions import db
-from service.notify.models import Notification
+from service.notify.periodic import enqueue_once
 from service.notify.services import enqueue_cs_text
-from service.unit_of_work import use_case
 from service.wechat import prompts as P
 from service.wechat.chat import EXPIRES
 from service.wechat.models import Conversation
 
-log = logging.getLogger(__name__)
 DAYTIME = range(8, 21)  # Beijing hours when a nudge may arrive; a pause at night is nudged next morning
 SPARE = dt.timedelta(hours=1)  # no nudge when the half-filled form lapses within the hour
 
@@ -59,17 +55,4 @@ def remind_stalled(now: dt.datetime, beijing_hour: int, *, limit: int = 200) -> 
         .order_by(Conversation.updated_at).limit(limit)).all()
     due = {reminder_key(openid, at): (openid, text) for openid, step, data, at in rows
            if (text := reminder_text({"step": step, "data": data}))}
-    if not due:
-        return 0
-    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(due))))
-    todo = [(key, openid, text) for key, (openid, text) in due.items() if key not in done]
-    try:
-        with use_case():
-            for key, openid, text in todo:
-                enqueue_cs_text(openid, text, dedupe_key=key)
-    except IntegrityError:
-        log.info("resume reminders written concurrently by another worker; the next scan catches up")
-        return 0
-    if todo:
-        log.info("resume reminders enqueued: %d", len(todo))
-    return len(todo)
+    return enqueue_once(due, lambda key, item: enqueue_cs_text(item[0], item[1], dedupe_key=key), "resume reminders")
