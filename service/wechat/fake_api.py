@@ -206,14 +206,18 @@ class FakeWeChatAPI(FakeServer):
             return _error(44004)
         return Outcome(200, dict(OK))
 
-    def handle_template_send(self, req: Request) -> Outcome:
+    def _template_data(self, req: Request) -> Outcome | dict:
+        """What template and subscription sends share: token, template id, a non-empty data object."""
         if (bad := self._precheck(req)) is not None:
             return bad
         if not req.json.get("template_id"):
             return _error(40037)
         data = req.json.get("data")
-        if not isinstance(data, dict) or not data:
-            return _error(47003)
+        return data if isinstance(data, dict) and data else _error(47003)
+
+    def handle_template_send(self, req: Request) -> Outcome:
+        if isinstance(data := self._template_data(req), Outcome):
+            return data
         for key, field in data.items():
             # since 2023-05: no first/remark, no colours, values ≤ 20 characters on one line
             if key in ("first", "remark") or not isinstance(field, dict) or "color" in field:
@@ -224,13 +228,8 @@ class FakeWeChatAPI(FakeServer):
         return Outcome(200, {**OK, "msgid": self._next_msgid()})
 
     def handle_subscribe_send(self, req: Request) -> Outcome:
-        if (bad := self._precheck(req)) is not None:
-            return bad
-        if not req.json.get("template_id"):
-            return _error(40037)
-        data = req.json.get("data")
-        if not isinstance(data, dict) or not data:
-            return _error(47003)
+        if isinstance(data := self._template_data(req), Outcome):
+            return data
         for key, field in data.items():
             match = re.fullmatch(r"([a-z_]+?)\d+", key)
             limit = SUBSCRIBE_FIELD_MAX.get(match.group(1)) if match else None
@@ -257,14 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--appid", default=DEFAULT_APPID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
     args = parser.parse_args(argv)
-    fake = FakeWeChatAPI(args.host, args.port, appid=args.appid, secret=args.secret)
-    print(f"fake WeChat API on {fake.start()} (appid {args.appid}); Ctrl-C stops", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
+    FakeWeChatAPI(args.host, args.port, appid=args.appid, secret=args.secret).serve_until_interrupted(
+        "fake WeChat API on {url} (appid " + args.appid + "); Ctrl-C stops")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,16 @@ class FakeServer:
             self._server.server_close()
             self._server = None
 
+    def serve_until_interrupted(self, banner: str) -> None:
+        """For the command-line entry points: start, print where, serve until Ctrl-C."""
+        print(banner.format(url=self.start()), flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
     def __enter__(self):
         self.start()
         return self

@@ -57,14 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8802)
     args = parser.parse_args(argv)
-    fake = FakeSMSGateway(args.host, args.port)
-    print(f"fake SMS gateway on {fake.start()}; Ctrl-C stops", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
+    FakeSMSGateway(args.host, args.port).serve_until_interrupted("fake SMS gateway on {url}; Ctrl-C stops")
 
 
 if __name__ == "__main__":
