@@ -108,16 +108,19 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
 
 _HTTP_MESSAGES = {
     400: ("bad_request", "请求格式不正确"),
-    401: ("not_authenticated", "请先登录"),
     403: ("forbidden", "无权访问"),
     404: ("not_found", "未找到该地址或记录"),
     405: ("method_not_allowed", "不支持该请求方法"),
-    409: ("conflict", "操作冲突"),
     413: ("too_large", "提交的内容过大"),
     415: ("unsupported_media_type", "请以 JSON 格式提交"),
-    422: ("invalid_fields", "提交的内容有误，请按提示修改"),
-    429: ("rate_limited", "尝试次数过多，请稍后再试"),
+    500: ("internal_error", "系统繁忙，请稍后再试；如多次出现请联系管理员"),
+    **{cls.status: (cls.code, cls.message) for cls in (NotAuthenticated, Conflict, InvalidInput, RateLimited)},
 }
+
+
+def http_error(status: int) -> tuple[str, str]:
+    """The error code and short Chinese message for an HTTP status, as every JSON error carries them."""
+    return _HTTP_MESSAGES.get(status, ("error", "请求未能完成"))
 
 
 def register_error_handlers(app) -> None:
@@ -138,7 +141,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        code, message = _HTTP_MESSAGES.get(exc.code or 500, ("error", "请求未能完成"))
+        code, message = http_error(exc.code or 500)
         fields = None
         data = getattr(exc, "data", None) or {}
         if "messages" in data:
@@ -149,12 +152,10 @@ def register_error_handlers(app) -> None:
                     fields.update(translate(location_errors))
                 else:  # a body that is not JSON at all has no fields to point at
                     fields[location] = translate(location_errors)
-        if exc.code == 429:
-            code, message = RateLimited.code, RateLimited.message
         return respond(exc.code or 500, code, message, fields)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         # Logged with its traceback for engineers; the caller sees a stable shape without internals.
         log.exception("unhandled error: %s", type(exc).__name__)
-        return respond(500, "internal_error", "系统繁忙，请稍后再试；如多次出现请联系管理员")
+        return respond(500, *http_error(500))

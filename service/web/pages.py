@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 
 from service.auth.guard import current_user, require_staff
-from service.errors import DomainError, NotAuthenticated, error_body
+from service.errors import DomainError, NotAuthenticated, error_body, http_error
 from service.intake import workflow as wf
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,8 @@ def _page_context():
 
 
 def error_page(status: int, title: str, message: str):
-    if is_json_request():
-        return jsonify(error_body(status, title, message)), status
+    if is_json_request():  # the page's title is for people; JSON callers get the API's error code
+        return jsonify(error_body(status, http_error(status)[0], message)), status
     return render_template("error.html", status=status, title=title, message=message), status
 
 

@@ -94,6 +94,8 @@ def test_live_suggestion_endpoint(browser, county):
     assert browser.post_json("/staff/api/suggest", {"text": "嗯"}).get_json() == {"category": None}
     refused = browser.post_json("/staff/api/suggest", {"text": WORDS}, csrf=False)
     assert refused.status_code == 400 and refused.is_json
+    assert refused.get_json()["error"]["code"] == "bad_request"  # the API's codes, not the page's title
+    assert browser.get("/staff/api/nope").get_json()["error"]["code"] == "not_found"
 
 
 def test_phone_lookup_endpoint_shows_masked_applicant_and_open_applications(app, browser, county):
