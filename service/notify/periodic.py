@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from service.auth.models import StaffUser
@@ -50,11 +50,19 @@ def overdue_key(app: Application) -> str:
     return f"overdue:{app.id}:{app.status}:{app.step_deadline.isoformat()}"
 
 
+def _overdue_key_sql():
+    """overdue_key in SQL, so steps already apologised for drop out before the limit, not after it."""
+    return (literal("overdue:") + cast(Application.id, String) + ":" + Application.status + ":"
+            + cast(Application.step_deadline, String))
+
+
 def enqueue_overdue_apologies(today: dt.date, *, limit: int = 500) -> int:
     """One apology per application step whose deadline has passed; returns how many were written."""
+    apologised = select(Notification.id).where(Notification.dedupe_key == _overdue_key_sql())
     candidates = db.session.scalars(
-        select(Application).where(Application.status.in_(wf.OPEN_STATES), Application.step_deadline < today)
-        .order_by(Application.step_deadline, Application.id).limit(limit * 4)
+        select(Application).where(Application.status.in_(wf.OPEN_STATES), Application.step_deadline < today,
+                                  ~apologised.exists())
+        .order_by(Application.step_deadline, Application.id).limit(limit)
     ).all()
     return enqueue_once({overdue_key(a): a for a in candidates},
                         lambda key, app: enqueue_application_notice(app, "overdue_apology", dedupe_key=key),

@@ -90,6 +90,15 @@ def test_overdue_apology_once_per_step(notify_app, cases):
     assert periodic.enqueue_overdue_apologies(dt.date(2026, 11, 10)) == 0  # the new step is not late yet
 
 
+def test_cases_already_apologised_for_never_crowd_out_newer_overdue_ones(notify_app, cases):
+    for _ in range(6):
+        cases.open(today=dt.date(2026, 11, 2))
+    later = dt.date(2026, 11, 23)
+    # one per scan: each scan must reach a case not yet apologised to, however many came before
+    assert [periodic.enqueue_overdue_apologies(later, limit=1) for _ in range(7)] == [1] * 6 + [0]
+    assert len(rows(kind="overdue_apology")) == 6
+
+
 def test_morning_digest_for_window_staff_once_per_working_day(notify_app, cases):
     cases.open(urgent=True, intake="temporary_relief")  # urgent, due the same day, nobody has touched it
     late = cases.open(today=dt.date(2026, 11, 2))
