@@ -58,6 +58,7 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
     row = application_row(app, today, {assignee.id: assignee.display_name} if assignee else {})
     row.update({
         "scheme": app.scheme, "description": app.description, "household_size": app.household_size,
+        "total_days": limits.total_days,  # the county's own limits, as the resident is told them
         "applicant": {
             "name": app.applicant.name, "phone": mask_phone(app.applicant.phone),
             "id_number": _id_masked(app.applicant), "has_wechat": bool(app.applicant.wechat_openid),

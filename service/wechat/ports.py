@@ -13,7 +13,6 @@ from service.errors import Forbidden, RateLimited
 from service.extensions import db
 from service.intake import resident, services
 from service.intake.models import County, Township, Village
-from service.intake.time_limits import limits_for
 from service.nlp import Thresholds, ladder, route
 from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
@@ -119,7 +118,6 @@ class DatabasePorts:
         resident.bind_new_applicant(self.openid, detail["case_no"])
         for media in data.get("pending_media", []):
             resident.attach(self.openid, "image", media.get("media_id"), media.get("url"), detail["case_no"])
-        detail["total_days"] = limits_for(data["intake"]).total_days
         return detail
 
     def add_note(self, case_no: str, text: str) -> None:

@@ -190,3 +190,13 @@ def test_every_message_type_and_event_gets_an_answer(wechat, body, expected):
         assert expected in parse_xml(text)["Content"]
     else:
         assert text == "success"
+
+
+def test_the_time_limit_told_to_the_resident_is_the_countys_own(wechat, county):
+    from service.intake.models import County
+
+    demo = db.session.scalars(select(County)).one()
+    demo.settings = {**demo.settings, "time_limits": {"dibao": {"total_days": 20}}}  # delegated approval
+    db.session.commit()
+    wechat.conversation(*DIBAO)
+    assert "受理后20个工作日内办结" in wechat.say("1")
