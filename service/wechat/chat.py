@@ -40,7 +40,9 @@ def dedupe_store():
     if store is None:
         import redis
 
-        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(redis.Redis.from_url(redis_url))
+        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
+        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
+        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(client)
     return store
 
 

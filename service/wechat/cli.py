@@ -68,11 +68,12 @@ def menu():
 @with_appcontext
 def menu_push():
     """Create the custom menu on the official account (the local fake under `make run`)."""
-    from service.wechat.api_client import WeChatAPIError, WeChatClient
+    from service.notify.adapters import adapters
+    from service.wechat.api_client import WeChatAPIError
 
-    config = current_app.config
     data = json.loads(resources.files("service.wechat").joinpath("data/menu.json").read_text("utf-8"))
-    client = WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"], base_url=config["WECHAT_API_BASE_URL"])
+    # the shared token: fetching one here would invalidate the workers' token within minutes
+    client = adapters(current_app).wechat()
     try:
         client.create_menu(data)
     except WeChatAPIError as exc:
