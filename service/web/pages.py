@@ -10,6 +10,7 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 
 from service.auth.guard import current_user, require_staff
 from service.errors import DomainError, NotAuthenticated, error_body, http_error
+from service.extensions import db
 from service.intake import workflow as wf
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ def _http(exc: HTTPException):
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
     log.exception("staff page error: %s", type(exc).__name__)
+    db.session.rollback()  # a failed flush leaves the session unusable for the error page's own queries
     request_id = g.get("request_id", "-")
     return error_page(500, "系统繁忙", f"系统繁忙，请稍后再试；如多次出现请联系管理员（请求编号 {request_id}）。")
 

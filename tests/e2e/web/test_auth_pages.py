@@ -156,3 +156,19 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_reset_the_budge
         assert _attempts(direct, "198.51.100.99", 1) == [429]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_failed_database_write_still_gets_the_chinese_error_page(browser, county, monkeypatch):
+    from service.auth.models import StaffUser
+    from service.extensions import db
+    from service.web import queue_views
+
+    def broken(*_args, **_kwargs):
+        db.session.add(StaffUser(username="suntuan", display_name="x", password_hash="x", role="window",
+                                 county_id=1))
+        db.session.flush()  # a unique username twice: the session is unusable until rolled back
+
+    browser.login("suntuan")
+    monkeypatch.setattr(queue_views.queue_data, "tab_counts", broken)
+    page = browser.get("/staff/queue")
+    assert page.status_code == 500 and "系统繁忙" in page.text and "请求编号" in page.text
