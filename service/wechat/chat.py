@@ -98,7 +98,7 @@ def _dispatch(msg: InboundMessage) -> str:
     dialogue = Dialogue(ports)
     reply = _answer(kind, msg, state, dialogue, ports)
     now = utcnow()
-    meta = {k: state[k] for k in ("bind_attempts",) if k in state}
+    meta = {k: state[k] for k in ("bind_attempts", "bind_since") if state.get(k) is not None}
     conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta})
     conversation.updated_at, conversation.last_inbound_at = now, now
     return (prefix + reply) if reply != SUCCESS else reply

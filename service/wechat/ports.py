@@ -1,5 +1,6 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass
@@ -12,12 +13,13 @@ from sqlalchemy import select
 from service.errors import Forbidden, RateLimited
 from service.extensions import db
 from service.intake import resident, services
-from service.intake.models import County, Township, Village
+from service.intake.models import County, Township, Village, utcnow
 from service.nlp import Thresholds, ladder, route
 from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
 
-BIND_ATTEMPTS = 5  # per conversation before the resident is sent to the hotline
+BIND_ATTEMPTS = 5  # wrong guesses within BIND_WINDOW before the resident is sent to the hotline
+BIND_WINDOW = dt.timedelta(hours=1)
 
 
 def packaged_faq() -> list[dict]:
@@ -127,11 +129,15 @@ class DatabasePorts:
         return resident.my_applications(self.openid, self.info["hotline"])
 
     def bind(self, case_no: str, last4: str) -> bool:
-        attempts = self.state.get("bind_attempts", 0)
+        now = utcnow()
+        started = self.state.get("bind_since")
+        fresh = started is None or now - dt.datetime.fromisoformat(started) > BIND_WINDOW
+        attempts = 0 if fresh else self.state.get("bind_attempts", 0)
         if attempts >= BIND_ATTEMPTS:
-            raise RateLimited()
+            raise RateLimited()  # "请稍后再试": true, the window ends an hour after the first wrong guess
         bound = resident.bind(self.openid, case_no, last4)
         self.state["bind_attempts"] = 0 if bound else attempts + 1
+        self.state["bind_since"] = None if bound else (now.isoformat() if fresh else started)
         return bound
 
     def hand_off(self, text: str, reason: str) -> None:
