@@ -131,7 +131,7 @@ def _locked_open(actor: Actor, handoff_id: int) -> Handoff:
     if handoff is None or handoff.county_id != actor.county_id:
         raise NotFound("没有找到这条留言")
     if handoff.status != "open":
-        raise Conflict(f"这条留言已{STATUS_LABELS_ZH[handoff.status]}，请刷新")
+        raise Conflict(f"这条留言{STATUS_LABELS_ZH[handoff.status]}，请刷新")
     return handoff
 
 

@@ -1,6 +1,8 @@
 """The audit trail: written by log-ins, reveals and token changes; read by the auditor and nobody else;
 the auditor reads nothing else (等保: audit separate from administration and casework)."""
 
+import re
+
 import pytest
 
 from tests.conftest import login
@@ -53,8 +55,11 @@ def test_the_audit_page_is_the_auditors_home_and_closed_to_others(app, county):
     auditor = Browser(app.test_client())
     auditor.login("audit")
     home = auditor.get("/staff/", follow_redirects=True)
-    assert "审计日志" in home.text and "登录" in home.text and "办理队列" not in home.text
-    assert auditor.get("/staff/audit?event=login&username=audit").status_code == 200
+    assert "审计日志" in home.text and '<td data-label="事件">登录</td>' in home.text and "办理队列" not in home.text
+    filtered = auditor.get("/staff/audit?event=login&username=audit").text
+    events = re.findall(r'<td data-label="事件">([^<]+)</td>', filtered)
+    users = re.findall(r'<td data-label="用户">([^ <]+)', filtered)
+    assert events == ["登录"] and users == ["audit"]
     assert auditor.get("/staff/audit?event=nonsense&before=-5").status_code == 200
     assert auditor.get("/staff/queue").status_code == 403
     clerk = Browser(app.test_client())

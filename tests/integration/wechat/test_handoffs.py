@@ -70,7 +70,7 @@ def test_staff_answer_goes_out_as_a_customer_service_message_once(wechat, county
     [row] = db.session.scalars(select(Notification).where(Notification.kind == "cs_text")).all()
     assert (row.to_openid, row.text) == (wechat.openid, answer)
     again = client.post(f"/api/v1/handoffs/{item['id']}/answer", json={"answer": "重复"})
-    assert again.status_code == 409 and "已回复" in again.json["error"]["message"]
+    assert again.status_code == 409 and again.json["error"]["message"] == "这条留言已回复，请刷新"
     assert db.session.scalar(select(db.func.count(Notification.id)).where(Notification.kind == "cs_text")) == 1
     assert client.get("/api/v1/handoffs").json["counts"] == {"open": 0, "answered": 1, "closed": 0}
 
