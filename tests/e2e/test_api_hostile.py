@@ -6,8 +6,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from service.auth.models import ApiToken
 from service.extensions import db
 from service.intake.models import Application, ApplicationEvent
+from service.notify.models import Notification
+from service.wechat.models import Handoff
 from tests.conftest import login
 from tests.e2e.test_api import CALL
 
@@ -55,8 +58,7 @@ def test_no_operation_answers_hostile_input_with_a_500_or_a_change(client, count
     login(client, "hotline")
     case_no = client.post("/api/v1/calls", json={**CALL, "village_id": county["villages"]["孙疃村"]}).get_json()["case_no"]
     login(client, username)
-    before = (db.session.scalar(select(func.count(Application.id))),
-              db.session.scalar(select(func.count(ApplicationEvent.id))))
+    before = _snapshot()
     for method, path in _operations(client):
         url = _url(path, case_no)
         if method == "get":
@@ -68,8 +70,15 @@ def test_no_operation_answers_hostile_input_with_a_500_or_a_change(client, count
             _check(response, f"{method} {url} {body[:40]!r}")
         for query in QUERIES[:3]:
             _check(client.open(f"{url}?{query}", method=method.upper(), json={}), f"{method} {url}?{query}")
+    assert _snapshot() == before
+    assert client.get("/api/v1/auth/me").get_json()["username"] == username  # still logged in as the same person
+
+
+def _snapshot() -> tuple:
+    """Everything a stray request could have changed: cases, their state, events, tokens, handoffs, notices."""
     db.session.expire_all()
-    after = (db.session.scalar(select(func.count(Application.id))),
-             db.session.scalar(select(func.count(ApplicationEvent.id))))
-    assert after == before
-    assert client.get("/api/v1/auth/me").status_code == 200  # still logged in as the same person
+    cases = db.session.execute(select(Application.case_no, Application.status, Application.version,
+                                      Application.assigned_to_id).order_by(Application.id)).all()
+    counts = [db.session.scalar(select(func.count()).select_from(model))
+              for model in (ApplicationEvent, ApiToken, Handoff, Notification)]
+    return cases, counts

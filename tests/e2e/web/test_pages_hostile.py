@@ -41,4 +41,11 @@ def test_no_page_or_form_answers_hostile_input_with_a_500(app, county, username)
             checked += 1
     assert checked > 100
     db.session.expire_all()
-    assert db.session.scalars(select(Application.status).where(Application.case_no == case_no)).one() == "submitted"
+    app_row = db.session.scalars(select(Application).where(Application.case_no == case_no)).one()
+    # {"version": "1"} is a valid claim for a caseworker, so that one step may have happened; nothing else
+    claimed = [e.action for e in app_row.events] == ["submit", "claim"]
+    assert [e.action for e in app_row.events] in (["submit"], ["submit", "claim"]) and app_row.status == "submitted"
+    assert (app_row.version, app_row.assigned_to_id is not None) == ((2, True) if claimed else (1, False))
+    assert claimed == (username in ("suntuan", "county"))
+    home = browser.get("/staff/", follow_redirects=True)  # still logged in: the sweep never lost the session
+    assert home.status_code == 200 and "退出" in home.text and "/staff/login" not in home.request.path

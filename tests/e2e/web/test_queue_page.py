@@ -43,14 +43,20 @@ def test_window_clerk_sees_own_township_urgent_first_with_counts(app, county, br
 def test_overdue_is_red_and_near_is_amber(app, county, browser):
     past = beijing_today() - dt.timedelta(days=20)
     late = open_case(county, today=past, phone="13800000004", name="陈玉梅")
-    soon = open_case(county, phone="13800000005", name="杨志刚", intake="child_welfare",
+    from service.intake.workdays import add_workdays, workdays_between
+
+    yesterday = beijing_today() - dt.timedelta(days=1)
+    while workdays_between(yesterday, beijing_today()) != 1:  # the last working day before today
+        yesterday -= dt.timedelta(days=1)
+    soon = open_case(county, today=yesterday, phone="13800000005", name="杨志刚", intake="child_welfare",
                      description="孩子父母都去世了")
+    assert workdays_between(beijing_today(), add_workdays(yesterday, 3)) == 2  # 3 WD to accept, one gone
     browser.login("suntuan")
     page = browser.get("/staff/queue").text
     late_row = page[page.index(late["case_no"]):]
     assert re.search(r'class="due due-over">超期 \d+ 个工作日', late_row.split("</tr>")[0])
     soon_row = page[page.index(soon["case_no"]):].split("</tr>")[0]
-    assert "due-near" in soon_row or "剩 3 个工作日" in soon_row  # 3 WD to accept: amber from 2 left
+    assert '<span class="due due-near">剩 2 个工作日</span>' in soon_row  # amber from 2 left
     overdue_only = browser.get("/staff/queue?overdue=1").text
     assert [c for c, _u in rows(overdue_only)] == [late["case_no"]]
 

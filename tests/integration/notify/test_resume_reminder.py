@@ -26,3 +26,15 @@ def test_the_worker_sends_one_nudge_to_a_resident_who_paused(notify_app, fake_we
     assert len(sends) == 1
     body = sends[0]["json"]
     assert body["touser"] == "o_paused_resident" and "18位身份证号码" in body["text"]["content"]
+
+
+def test_the_worker_scan_empties_forms_idle_past_a_day(notify_app):
+    chat = WeChat(notify_app.test_client(), notify_app.config["WECHAT_TOKEN"], "o_gone_resident")
+    chat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英")
+    gone = utcnow() - dt.timedelta(hours=25)
+    db.session.execute(update(Conversation).values(updated_at=gone, last_inbound_at=gone))
+    db.session.commit()
+    make_worker(notify_app).tick()
+    db.session.expire_all()
+    conversation = db.session.get(Conversation, "o_gone_resident")
+    assert (conversation.step, conversation.data) == ("lapsed", {})
