@@ -517,9 +517,11 @@ def process_cpu(pids: list[int]) -> float:
 
 
 def machine_cpu() -> tuple[float, float]:
-    parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = parts[3] + parts[4]
-    return sum(parts) / TICK, idle / TICK
+    """(all CPU time, time not spent working) from /proc/stat. guest and guest_nice are already inside user
+    and nice, so only the first eight fields count; steal (the hypervisor's) is time not spent working."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9])
+    return (user + nice + system + idle + iowait + irq + softirq + steal) / TICK, (idle + iowait + steal) / TICK
 
 
 def children_of(pid: int) -> list[int]:
