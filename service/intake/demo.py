@@ -10,6 +10,7 @@ from service.auth.services import actor_of, create_staff
 from service.clock import today as beijing_today
 from service.extensions import db
 from service.intake import services
+from service.intake import workflow as wf
 from service.intake.identity import check_character
 from service.intake.models import Application, County, Township, Village, utcnow
 from service.unit_of_work import use_case
@@ -125,8 +126,7 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
         version = detail["version"]
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]
-            next_month = f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"  # paid from the month after
-            params = {**params, "first_month": next_month} if action == "approve" else params
+            params = {**params, "first_month": wf.first_payable_month(intake, today)} if action == "approve" else params
             when = min(today, opened + dt.timedelta(days=2 * (step_no + 1)))
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
         _backdate(detail["case_no"], opened)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from service.clock import next_month
 from service.errors import Forbidden, InvalidInput, InvalidTransition
 from service.intake.time_limits import INTAKES
 
@@ -191,13 +192,17 @@ def _first_month(intake: str, params: dict, today: dt.date) -> str | None:
     match = _MONTH.match(month)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise InvalidInput(fields={"first_month": ["请填写发放起始月份，格式如 2026-12"]})
-    earliest = (today.year, today.month) if intake == "temporary_relief" else \
-        (today.year + today.month // 12, today.month % 12 + 1)
-    if (int(match.group(1)), int(match.group(2))) < earliest:
+    earliest = first_payable_month(intake, today)
+    if f"{int(match.group(1)):04d}-{int(match.group(2)):02d}" < earliest:
         message = "发放起始月份不能早于本月" if intake == "temporary_relief" else \
-            f"按规定从批准的次月起发放，起始月份不能早于 {earliest[0]}-{earliest[1]:02d}"
+            f"按规定从批准的次月起发放，起始月份不能早于 {earliest}"
         raise InvalidInput(fields={"first_month": [message]})
     return month
+
+
+def first_payable_month(intake: str, today: dt.date) -> str:
+    """'YYYY-MM': monthly benefits start the month after approval; 临时救助 (paid once) this month."""
+    return f"{today:%Y-%m}" if intake == "temporary_relief" else next_month(today)
 
 
 def _check_params(case: Case, action: str, params: dict, today: dt.date) -> dict:

@@ -40,14 +40,8 @@ def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = Non
         can_reveal=actor.role in wf.CASEWORKERS, can_claim=actor.role in wf.CASEWORKERS
         and detail["assigned_to"] is None and detail["status"] in wf.OPEN_STATES,
         errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed,
-        revealed_phone=revealed_phone, problem=problem, next_month=_next_month(),
+        revealed_phone=revealed_phone, problem=problem, next_month=wf.first_payable_month(detail["intake"], beijing_today()),
     ), status
-
-
-def _next_month() -> str:
-    """Monthly benefits start the month after approval: the approve form offers it."""
-    today = beijing_today()
-    return f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
 
 
 @bp.route("/applications/<case_no>")

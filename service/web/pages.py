@@ -106,12 +106,9 @@ def _beijing_time(value: str | None) -> str:
     """'2026-03-01T02:03:04Z' (UTC) → '2026-03-01 10:03' (Beijing)."""
     import datetime as dt
 
-    from service.clock import BEIJING
+    from service.clock import to_beijing
 
-    if not value:
-        return ""
-    stamp = dt.datetime.fromisoformat(value.rstrip("Z")).replace(tzinfo=dt.UTC).astimezone(BEIJING)
-    return stamp.strftime("%Y-%m-%d %H:%M")
+    return to_beijing(dt.datetime.fromisoformat(value.rstrip("Z"))).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @bp.app_context_processor

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from service import clock
 from service.errors import InvalidInput
 from service.extensions import db
 from service.intake import workflow as wf
@@ -40,8 +41,7 @@ class Month:
 
     @property
     def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        shift = dt.timedelta(hours=8)  # 00:00 in Beijing is 16:00 UTC the day before
-        return (dt.datetime.combine(self.first, dt.time()) - shift, dt.datetime.combine(self.after, dt.time()) - shift)
+        return clock.beijing_midnight_utc(self.first), clock.beijing_midnight_utc(self.after)
 
     def step(self, months: int) -> "Month":
         index = self.first.year * 12 + self.first.month - 1 + months
@@ -50,7 +50,7 @@ class Month:
 
 def month_of(text: str | None, today: dt.date | None = None) -> Month:
     if not text:
-        today = today or dt.date.today()
+        today = today or clock.today()  # the bureau's month, not the server's
         text = f"{today:%Y-%m}"
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
@@ -115,7 +115,7 @@ def decisions(county_id: int, month: Month, township_id: int | None = None) -> l
 
 def days_to_decision(app: Application) -> int:
     """Working days from 受理 (or, never accepted, from the day it came in) to the decision."""
-    started = app.accepted_on or (app.created_at + dt.timedelta(hours=8)).date()
+    started = app.accepted_on or clock.to_beijing(app.created_at).date()
     return max(workdays_between(started, app.decided_on), 0)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from service.auth.actor import Actor
+from service.clock import to_beijing
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.intake.identity import mask_phone
@@ -49,7 +50,7 @@ def _append(thread: str, line: str) -> str:
 
 
 def _beijing(moment: dt.datetime) -> str:
-    return (moment + dt.timedelta(hours=8)).strftime("%m-%d %H:%M")
+    return to_beijing(moment).strftime("%m-%d %H:%M")
 
 
 def _check_role(actor: Actor) -> None:
