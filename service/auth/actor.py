@@ -13,9 +13,9 @@ class Actor:
 
     @property
     def label(self) -> str:
-        roles = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局", "admin": "系统管理员",
-                 "auditor": "审计员"}
-        return f"{roles.get(self.role, self.role)} {self.display_name}"
+        from service.auth.models import ROLE_LABELS
+
+        return f"{ROLE_LABELS.get(self.role, self.role)} {self.display_name}"
 
     def sees_township(self, township_id: int, county_id: int) -> bool:
         """Window staff see their own township; the auditor none; everyone else their county."""

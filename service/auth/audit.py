@@ -16,6 +16,13 @@ OUTCOME_LABELS = {"granted": "成功", "refused": "被拒绝", "unknown_user": "
                   "demo_password": "生产环境使用演示密码"}
 
 
+def record(event: str, staff_id: int | None, target_type: str, target_id: str | None, outcome: str,
+           remote_addr: str | None = None) -> None:
+    """Add one audit row to the current transaction (a refusal must commit it before raising)."""
+    db.session.add(AuditRecord(staff_id=staff_id, event=event, target_type=target_type,
+                               target_id=(target_id or "")[:40] or None, outcome=outcome, remote_addr=remote_addr))
+
+
 def list_audit(actor: Actor, *, event: str | None = None, username: str | None = None,
                before_id: int | None = None, limit: int = 100) -> dict:
     """Newest first. The county's staff, plus log-in attempts with an unknown user name (no county)."""

@@ -9,6 +9,9 @@ from service.extensions import db
 from service.intake.models import Township, utcnow
 
 ROLES = ("operator", "window", "county", "admin", "auditor")
+CASE_ROLES = tuple(r for r in ROLES if r != "auditor")  # 等保: the auditor reads the audit trail, no cases
+ROLE_LABELS = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局审核", "admin": "系统管理员",
+               "auditor": "审计员"}
 
 
 class StaffUser(db.Model):

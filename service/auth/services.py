@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from service.auth import audit
 from service.auth.actor import Actor
-from service.auth.models import ROLES, ApiToken, AuditRecord, StaffUser
+from service.auth.models import ROLES, ApiToken, StaffUser
 from service.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from service.extensions import db
 from service.intake.models import utcnow
@@ -34,12 +35,6 @@ def profile(user: StaffUser) -> dict:
     }
 
 
-def _audit(event: str, staff_id: int | None, target_type: str, target_id: str | None, outcome: str,
-           remote_addr: str | None) -> None:
-    db.session.add(AuditRecord(staff_id=staff_id, event=event, target_type=target_type,
-                               target_id=(target_id or "")[:40] or None, outcome=outcome, remote_addr=remote_addr))
-
-
 def login(username: str, password: str, remote_addr: str | None = None) -> StaffUser:
     """Every attempt, granted or refused, is written to audit_log (who, from where, what happened)."""
     max_failures = current_app.config["LOGIN_MAX_FAILURES"]
@@ -47,7 +42,7 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
     username = username.strip()
 
     def refuse(user: StaffUser | None, outcome: str, error: Exception):
-        _audit("login", user.id if user else None, "staff_user", username, outcome, remote_addr)
+        audit.record("login", user.id if user else None, "staff_user", username, outcome, remote_addr)
         db.session.commit()  # the refusal (and a failure count) must survive the error
         raise error
 
@@ -72,7 +67,7 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
             refuse(user, "demo_password", Forbidden("生产环境不允许使用演示密码登录，请管理员重设密码",
                                                     code="demo_password"))
         user.failed_logins, user.locked_until = 0, None
-        _audit("login", user.id, "staff_user", username, "granted", remote_addr)
+        audit.record("login", user.id, "staff_user", username, "granted", remote_addr)
     return user
 
 
@@ -95,7 +90,7 @@ def create_token(actor: Actor, name: str) -> dict:
         row = ApiToken(staff_id=actor.id, name=name, token_hash=token_hash(token))
         db.session.add(row)
         db.session.flush()
-        _audit("create_token", actor.id, "api_token", str(row.id), "granted", None)
+        audit.record("create_token", actor.id, "api_token", str(row.id), "granted", None)
         return {**_token_dict(row), "token": token}
 
 
@@ -116,7 +111,7 @@ def revoke_token(actor: Actor, token_id: int) -> None:
         if row is None or (row.staff_id != actor.id and actor.role != "admin"):
             raise NotFound("没有这个令牌")
         row.revoked_at = row.revoked_at or utcnow()
-        _audit("revoke_token", actor.id, "api_token", str(row.id), "granted", None)
+        audit.record("revoke_token", actor.id, "api_token", str(row.id), "granted", None)
 
 
 def user_for_token(token: str) -> StaffUser | None:

@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from service import notify
+from service.auth import audit
 from service.auth.actor import Actor
-from service.auth.models import AuditRecord, StaffUser
+from service.auth.models import StaffUser
 from service.clock import today as beijing_today
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
@@ -270,10 +271,8 @@ def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None)
     with use_case():
         app = _get_for(actor, case_no)
         allowed = actor.role in wf.CASEWORKERS
-        db.session.add(AuditRecord(
-            staff_id=actor.id, event="reveal_id_number", target_type="application", target_id=app.case_no,
-            outcome="granted" if allowed else "refused", remote_addr=remote_addr,
-        ))
+        audit.record("reveal_id_number", actor.id, "application", app.case_no, "granted" if allowed else "refused",
+                     remote_addr)
         if not allowed:
             db.session.commit()  # the refusal is evidence too; keep it before raising
             raise Forbidden("您的角色不能查看完整身份证号码")

@@ -7,13 +7,14 @@ from service.intake import workflow as wf
 APPEAL = "如对决定有异议，可自收到通知之日起60日内向县人民政府申请行政复议，或6个月内向人民法院提起行政诉讼。"
 
 
-def _date(value: dt.date | None) -> str:
+def date_cn(value: dt.date | None) -> str:
+    """2026-11-05 -> '11月5日', as residents read dates."""
     return f"{value.month}月{value.day}日" if value else ""
 
 
 def status_message(app, hotline: str | None = None) -> str:
     """One or two sentences for the applicant; `app` is an Application row (read only)."""
-    due = _date(app.step_deadline)
+    due = date_cn(app.step_deadline)
     call = f"如有疑问请拨打 {hotline}。" if hotline else ""
     missing = [m.name for m in app.materials if m.status == "requested"]
     messages = {

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from service.intake import workflow as wf
-from service.intake.wording import APPEAL
+from service.intake.wording import APPEAL, date_cn
 
 # application_events.action -> notice kind (actions not listed tell the applicant nothing)
 ACTION_KINDS = {
@@ -41,11 +41,6 @@ STEP_LABELS = {
     wf.NOTICE: "公示", wf.COUNTY: "县民政局审核确认", wf.AWAITING: "补交材料",
 }
 
-INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保", "child_welfare": "儿童福利"}
-
-
-def date_cn(value: dt.date | None) -> str:
-    return f"{value.month}月{value.day}日" if value else ""
 
 
 def month_cn(value: str | None) -> str:
@@ -97,7 +92,7 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
     return {
         **base_context(county),
         "case_no": app.case_no,
-        "intake": INTAKE_SHORT.get(app.intake, app.intake),
+        "intake": wf.INTAKE_SHORT.get(app.intake, app.intake),
         "status": wf.STATUS_LABELS.get(app.status, app.status),
         "step": STEP_LABELS.get(app.status, wf.STATUS_LABELS.get(app.status, app.status)),
         "due": date_cn(due),

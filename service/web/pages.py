@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 
 from service.auth.guard import current_user, require_staff
+from service.auth.models import ROLE_LABELS
 from service.errors import DomainError, NotAuthenticated, error_body, http_error
 from service.extensions import db
 from service.intake import workflow as wf
@@ -20,10 +21,9 @@ bp = Blueprint(
     static_folder="static", static_url_path="/static",
 )
 
-ROLE_LABELS = {"operator": "热线话务员", "window": "乡镇窗口", "county": "县民政局审核", "admin": "系统管理员",
-               "auditor": "审计员"}
 CHANNEL_LABELS = {"hotline": "热线", "wechat": "微信", "window": "窗口"}
-INTAKE_SHORT = {"temporary_relief": "临时救助", "dibao": "低保（含特困）", "child_welfare": "儿童福利", "other": "其他事项"}
+# staff read 低保 as including 特困; "other" is the classifier's fourth answer
+INTAKE_SHORT = {**wf.INTAKE_SHORT, "dibao": "低保（含特困）", "other": "其他事项"}
 
 # Who sees which page; the use cases check again (township scope, workflow roles) whatever the page says.
 QUEUE_ROLES = ("window", "county", "operator", "admin")
