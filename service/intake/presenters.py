@@ -4,6 +4,7 @@ import datetime as dt
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from service.auth.models import StaffUser
 from service.extensions import db
@@ -97,6 +98,7 @@ def _other_applications(app, actor) -> dict:
     others = db.session.scalars(
         select(Application).where(Application.applicant_id == app.applicant_id, Application.id != app.id,
                                   or_(Application.created_at >= since, Application.status.in_(wf.OPEN_STATES)))
+        .options(joinedload(Application.township))  # each row names its township
         .order_by(Application.created_at.desc()).limit(10)).all()
     items = [{
         "case_no": o.case_no, "intake": o.intake, "intake_label": wf.INTAKE_LABELS[o.intake],

@@ -88,7 +88,7 @@ def purge_dedupe():
     """Drop delivered-message keys older than two days and empty chat forms idle over 24 hours (the
     notification worker does both every scan)."""
     from service.intake.models import utcnow
-    from service.wechat.dedupe import DatabaseDedupe
-    from service.wechat.retention import forget_lapsed_forms
+    from service.wechat.retention import sweep
 
-    click.echo(f"removed {DatabaseDedupe().purge()} old keys, emptied {forget_lapsed_forms(utcnow())} lapsed forms")
+    keys, forms = sweep(utcnow())
+    click.echo(f"removed {keys} old keys, emptied {forms} lapsed forms")

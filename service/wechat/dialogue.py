@@ -157,8 +157,7 @@ class Dialogue:
     def question(self, state: dict) -> str:
         step = state["step"]
         if step in P.QUESTIONS:
-            said = state["data"].get("said", "")
-            return P.QUESTIONS[step].format(said=said[:30] + ("…" if len(said) > 30 else ""))
+            return P.question_for(step, state["data"].get("said", ""))
         if step == "summary":
             return self.summary(state)
         return P.ASK_NEED

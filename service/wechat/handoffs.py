@@ -80,12 +80,18 @@ def open_count(actor: Actor) -> int:
         Handoff.county_id == actor.county_id, Handoff.status == "open")) or 0
 
 
-def _rows(handoffs: list[Handoff]) -> list[dict]:
-    """Rows for a page of handoffs, with each resident's phone, cases and WeChat window in three queries."""
-    openids = {h.openid for h in handoffs}
-    if not openids:
-        return []
+def _rows(handoffs: list[Handoff], residents: dict | None = None) -> list[dict]:
+    """Rows for a page of handoffs, with each resident's phone, cases and WeChat window."""
+    phones, cases, windows = residents or _residents({h.openid for h in handoffs})
+    return [_row(h, phones.get(h.openid), cases.get(h.openid, []), h.openid in windows) for h in handoffs]
+
+
+def _residents(openids: set[str]) -> tuple[dict, dict, set]:
+    """For these residents, in two queries: the newest phone on file, up to five cases, and who is still
+    inside WeChat's 48-hour customer-service window."""
     phones, cases = {}, {}
+    if not openids:
+        return phones, cases, set()
     for openid, phone, case_no, status in db.session.execute(
             select(Applicant.wechat_openid, Applicant.phone, Application.case_no, Application.status)
             .outerjoin(Application, Application.applicant_id == Applicant.id)
@@ -94,12 +100,9 @@ def _rows(handoffs: list[Handoff]) -> list[dict]:
             phones.setdefault(openid, phone)
         if case_no and len(cases.setdefault(openid, [])) < 5:
             cases[openid].append({"case_no": case_no, "status_label": STATUS_LABELS.get(status, status)})
-    last_inbound = dict(db.session.execute(select(Conversation.openid, Conversation.last_inbound_at)
-                                           .where(Conversation.openid.in_(openids))).all())
-    now = utcnow()
-    return [_row(h, phones.get(h.openid), cases.get(h.openid, []),
-                 last_inbound.get(h.openid) is not None and now - last_inbound[h.openid] < CS_WINDOW)
-            for h in handoffs]
+    windows = set(db.session.scalars(select(Conversation.openid).where(
+        Conversation.openid.in_(openids), Conversation.last_inbound_at > utcnow() - CS_WINDOW)))
+    return phones, cases, windows
 
 
 def _row(handoff: Handoff, phone: str | None, cases: list[dict], window_open: bool) -> dict:
@@ -116,15 +119,6 @@ def _row(handoff: Handoff, phone: str | None, cases: list[dict], window_open: bo
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds") + "Z"
 
-
-def _phone_of(openid: str) -> str | None:
-    return db.session.scalar(select(Applicant.phone).where(
-        Applicant.wechat_openid == openid, Applicant.phone.is_not(None)).order_by(Applicant.id.desc()).limit(1))
-
-
-def _window_open(openid: str) -> bool:
-    last = db.session.scalar(select(Conversation.last_inbound_at).where(Conversation.openid == openid))
-    return last is not None and utcnow() - last < CS_WINDOW
 
 
 def _locked_open(actor: Actor, handoff_id: int) -> Handoff:
@@ -148,13 +142,14 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         raise InvalidInput(fields={"answer": [f"回复不能超过 {MAX_ANSWER} 个字，请分两次发送"]})
     with use_case():
         handoff = _locked_open(actor, handoff_id)
-        phone = _phone_of(handoff.openid)
-        if not _window_open(handoff.openid) and not phone:
+        residents = phones, _cases, windows = _residents({handoff.openid})
+        phone = phones.get(handoff.openid)
+        if handoff.openid not in windows and not phone:
             raise Conflict("居民超过 48 小时没有发消息，微信已不允许回复，且没有登记手机号；请等居民再次留言后回复")
         handoff.notification_id = enqueue_cs_text(handoff.openid, text, phone=phone,
                                                   dedupe_key=f"handoff-{handoff.id}")
         _close(handoff, actor, "answered", text)
-        return _rows([handoff])[0]
+        return _rows([handoff], residents)[0]
 
 
 def close(actor: Actor, handoff_id: int) -> dict:

@@ -1,6 +1,7 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
 import datetime as dt
+import functools
 import json
 import time
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ BIND_ATTEMPTS = 5  # wrong guesses within BIND_WINDOW before the resident is sen
 BIND_WINDOW = dt.timedelta(hours=1)
 
 
-def packaged_faq() -> list[dict]:
+@functools.cache
+def packaged_faq() -> list[dict]:  # read once per process: it only changes with a release
     return json.loads(resources.files("service.wechat").joinpath("data/faq.json").read_text("utf-8"))
 
 

@@ -70,3 +70,10 @@ BIND_TOO_MANY = "尝试次数太多，请稍后再试，或拨打 {hotline} 咨�
 UNKNOWN_EVENT = "您好，暂不支持这个操作。需要帮助请直接发消息告诉我们。"
 CONTACT = "民政救助热线：{hotline}\n办公时间：{office_hours}\n也可以到户籍所在乡镇便民服务中心民政窗口办理。"
 POLICY_MENU = "您可以问我：要带什么材料？补助标准是多少？多久能办好？在哪里办？直接发问题就行。"
+
+
+def question_for(step: str, said: str) -> str | None:
+    """The form's question at `step`, quoting the resident's first words where it offers to reuse them."""
+    if step not in QUESTIONS:
+        return None
+    return QUESTIONS[step].format(said=said[:30] + ("…" if len(said) > 30 else ""))

@@ -34,10 +34,7 @@ def reminder_text(state: dict) -> str | None:
         return None
     if step == "summary":
         question = P.REMIND_SUMMARY
-    elif step in P.QUESTIONS:
-        said = data.get("said", "")
-        question = P.QUESTIONS[step].format(said=said[:30] + ("…" if len(said) > 30 else ""))
-    else:
+    elif not (question := P.question_for(step, data.get("said", ""))):
         return None
     return P.REMIND.format(intake=P.SHORT_NAMES[intake], question=question)
 

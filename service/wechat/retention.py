@@ -29,6 +29,6 @@ def forget_lapsed_forms(now: dt.datetime) -> int:
     return result.rowcount
 
 
-def sweep(now: dt.datetime) -> None:
-    forget_lapsed_forms(now)
-    DatabaseDedupe().purge(now)
+def sweep(now: dt.datetime) -> tuple[int, int]:
+    """(old dedupe keys dropped, lapsed forms emptied)."""
+    return DatabaseDedupe().purge(now), forget_lapsed_forms(now)
