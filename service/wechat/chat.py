@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from service.extensions import db
 from service.intake import resident
 from service.intake.models import utcnow
+from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
 from service.wechat.dedupe import DatabaseDedupe, RedisDedupe
@@ -91,7 +92,8 @@ def _dispatch(msg: InboundMessage) -> str:
         return SUCCESS
     conversation = _conversation(msg.from_user)
     # a deep copy: the JSON column is only written when the new value differs from the loaded one
-    state = {"step": conversation.step, "data": _opened(copy.deepcopy(conversation.data or {}))}
+    data, kept = _opened(copy.deepcopy(conversation.data or {}))
+    state = {"step": conversation.step, "data": data}
     state.update({k: v for k, v in state["data"].pop("_meta", {}).items()})
     prefix = _lapse(conversation, state)
     ports = DatabasePorts(msg.from_user, state)
@@ -99,7 +101,7 @@ def _dispatch(msg: InboundMessage) -> str:
     reply = _answer(kind, msg, state, dialogue, ports)
     now = utcnow()
     meta = {k: state[k] for k in ("bind_attempts", "bind_since") if state.get(k) is not None}
-    conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta})
+    conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta}, kept)
     conversation.updated_at, conversation.last_inbound_at = now, now
     return (prefix + reply) if reply != SUCCESS else reply
 
@@ -108,23 +110,29 @@ SEALED_FIELDS = ("id_number", "guardian_id_number")  # encrypted at rest, as in 
 SEAL = "enc:"
 
 
-def _sealed(data: dict) -> dict:
+def _opened(data: dict) -> tuple[dict, dict]:
+    """Decrypt the sealed fields in place; returns the data and {field: (plaintext, stored ciphertext)}."""
+    form, kept = data.get("form") or {}, {}
+    for key in SEALED_FIELDS:
+        if isinstance(form.get(key), str) and form[key].startswith(SEAL):
+            kept[key] = (protector().decrypt(form[key][len(SEAL):]), form[key])
+            form[key] = kept[key][0]
+    return data, kept
+
+
+def _sealed(data: dict, kept: dict) -> dict:
+    """Encrypt the sealed fields; one that did not change keeps its stored ciphertext (no re-encryption)."""
     form = data.get("form")
     if not form:
         return data
-    protector = current_app.extensions["field_protector"]
-    return {**data, "form": {k: SEAL + protector.encrypt(v) if k in SEALED_FIELDS and v and not v.startswith(SEAL)
-                             else v for k, v in form.items()}}
 
+    def seal(key, value):
+        if key not in SEALED_FIELDS or not value:
+            return value
+        plain, cipher = kept.get(key, (None, None))
+        return cipher if value == plain else SEAL + protector().encrypt(value)
 
-def _opened(data: dict) -> dict:
-    form = data.get("form")
-    if form:
-        protector = current_app.extensions["field_protector"]
-        for key in SEALED_FIELDS:
-            if isinstance(form.get(key), str) and form[key].startswith(SEAL):
-                form[key] = protector.decrypt(form[key][len(SEAL):])
-    return data
+    return {**data, "form": {k: seal(k, v) for k, v in form.items()}}
 
 
 def _lapse(conversation: Conversation, state: dict) -> str:

@@ -56,3 +56,10 @@ def test_a_form_inside_its_day_is_kept(wechat, county):
     db.session.commit()
     assert forget_lapsed_forms(utcnow()) == 0
     assert "欢迎回来" in wechat.say("孙疃镇秦口村")
+
+
+def test_an_unchanged_id_number_keeps_its_ciphertext_from_turn_to_turn(wechat, county):
+    wechat.conversation(*FORM)
+    first = json.loads(_stored(wechat.openid))["form"]["id_number"]
+    wechat.say("孙疃镇秦口村")
+    assert json.loads(_stored(wechat.openid))["form"]["id_number"] == first  # not re-encrypted every message
