@@ -29,21 +29,21 @@ CASES_LISTED = 5
 
 def enqueue_once(by_key: dict, enqueue, what: str, *, limit: int | None = None) -> int:
     """Write the notices whose dedupe keys are not in the outbox yet, all in one transaction; a worker
-    racing us on the same keys makes this one give way (the unique key), and the next scan catches up."""
+    racing us on the same keys makes this one give way (the unique key), and the next scan catches up.
+    `enqueue(key, item)` returns False when, on a closer look, there is nothing to send."""
     if not by_key:
         return 0
     done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(by_key))))
     todo = [(key, item) for key, item in by_key.items() if key not in done][:limit]
     try:
         with use_case():
-            for key, item in todo:
-                enqueue(key, item)
+            written = sum(enqueue(key, item) is not False for key, item in todo)
     except IntegrityError:
         log.info("%s written concurrently by another worker; the next scan catches up", what)
         return 0
-    if todo:
-        log.info("%s enqueued: %d", what, len(todo))
-    return len(todo)
+    if written:
+        log.info("%s enqueued: %d", what, written)
+    return written
 
 
 def overdue_key(app: Application) -> str:
@@ -108,25 +108,18 @@ def enqueue_staff_digests(today: dt.date) -> int:
         .where(StaffUser.active.is_(True), StaffUser.role == "window", StaffUser.township_id.is_not(None),
                StaffNotifyTarget.daily_digest.is_(True))
     ).all()
-    keys = {digest_key(u.id, today) for u, _ in targets}
-    done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys))))
-    written = 0
-    try:
-        with use_case():
-            for user, phone in targets:
-                if digest_key(user.id, today) in done:
-                    continue
-                agenda = township_agenda(user.township_id, today)
-                if not any(agenda.values()):
-                    continue
-                db.session.add(_digest_row(user, phone, agenda, today))
-                written += 1
-    except IntegrityError:
-        log.info("staff digests written concurrently by another worker")
-        return 0
-    if written:
-        log.info("staff digests enqueued: %d", written)
-    return written
+    agendas: dict[int, dict] = {}  # clerks of one township share its agenda
+
+    def digest(_key, target) -> bool:
+        user, phone = target
+        if user.township_id not in agendas:
+            agendas[user.township_id] = township_agenda(user.township_id, today)
+        if not any(agendas[user.township_id].values()):
+            return False  # nothing due, overdue or urgent: no message
+        db.session.add(_digest_row(user, phone, agendas[user.township_id], today))
+        return True
+
+    return enqueue_once({digest_key(u.id, today): (u, p) for u, p in targets}, digest, "staff digests")
 
 
 def _digest_row(user: StaffUser, phone: str, agenda: dict, today: dt.date) -> Notification:
@@ -140,7 +133,7 @@ def _digest_row(user: StaffUser, phone: str, agenda: dict, today: dt.date) -> No
     return Notification(
         kind="staff_digest", ordering_key=f"s{user.id}", county_id=user.county_id, township_id=user.township_id,
         staff_id=user.id, channel=SMS, to_phone=phone, text=message.text, dedupe_key=digest_key(user.id, today),
-        sms_sign=wording.render(settings.get("sms_sign", ""), context)[:40],
+        sms_sign=wording.sms_sign(settings, context),
     )
 
 

@@ -73,7 +73,7 @@ def enqueue_application_notice(app: Application, kind: str, *, dedupe_key: str |
         kind=kind, ordering_key=f"a{app.id}", county_id=app.county_id, township_id=app.township_id,
         application_id=app.id, channel=APPLICANT, text=message.text, template_id=message.template_id,
         fields=message.fields, url=message.url, dedupe_key=dedupe_key,
-        sms_sign=wording.render(settings.get("sms_sign", ""), context)[:40],
+        sms_sign=wording.sms_sign(settings, context),
     )
     db.session.add(row)
     return row
@@ -97,12 +97,12 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
     else:
         code = current_app.config.get("COUNTY_CODE")
         county = db.session.scalars(select(County).where(County.code == code)).first() if code else None
-    sign = wording.render(_settings(county).get("sms_sign", ""), base_context(county)) if county else ""
+    sign = wording.sms_sign(_settings(county), base_context(county)) if county else ""
     with use_case():
         row = Notification(
             kind="cs_text", ordering_key="u" + hashlib.sha256(openid.encode()).hexdigest()[:32],
             county_id=county.id if county else None, township_id=township_id, application_id=application_id,
-            channel=WECHAT_CS, to_openid=openid, to_phone=phone, text=text, sms_sign=sign[:40],
+            channel=WECHAT_CS, to_openid=openid, to_phone=phone, text=text, sms_sign=sign,
             dedupe_key=dedupe_key,
         )
         db.session.add(row)

@@ -97,9 +97,9 @@ def compose(kind: str, context: dict, settings: dict, *, default_template_id: st
     )
 
 
-def sms_text(message_text: str, settings: dict, context: dict) -> str:
-    """The SMS body: the county's signature, then the message."""
-    return render(settings.get("sms_sign", ""), context) + message_text
+def sms_sign(settings: dict, context: dict) -> str:
+    """The county's signature put before every SMS (【濉溪县民政局】), cut to the column's 40 characters."""
+    return render(settings.get("sms_sign", ""), context)[:40]
 
 
 def problems(overrides: dict | None) -> list[str]:
