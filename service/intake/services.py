@@ -195,6 +195,8 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one
             _apply(app, change, county, today)
         note = change.data.get("reason") or change.data.get("note")
+        if action == "transfer":  # every re-route, from the API or the page, is measured against the classifier
+            note = note or wf.reroute_note(case.intake, change.intake, app.route)
         _record(app, action, change.from_status, actor, note=note, data=_jsonable(change.data))
         db.session.flush()
         return application_detail(app, actor, today=today)

@@ -235,3 +235,11 @@ def _check_params(case: Case, action: str, params: dict, today: dt.date) -> dict
         if reason:
             data["reason"] = reason
     return data
+
+
+def reroute_note(from_intake: str, to_intake: str, route: dict | None) -> str:
+    """A staff re-route, in the history, beside what the classifier had suggested (to measure it)."""
+    note = f"人工改派：{INTAKE_SHORT[from_intake]} → {INTAKE_SHORT[to_intake]}"
+    if (route or {}).get("category"):
+        note += f"（分类器建议：{INTAKE_SHORT.get(route['category'], '其他事项')}）"
+    return note

@@ -4,7 +4,6 @@ The checks themselves stay in service.intake.workflow; this only reads the form 
 """
 
 from service.intake import workflow as wf
-from service.web.pages import INTAKE_SHORT
 
 # action -> the inputs it needs; actions not listed are one button with nothing to fill in
 ACTION_INPUTS = {
@@ -31,7 +30,7 @@ def ordered(allowed: list[dict]) -> list[dict]:
     return sorted(allowed, key=lambda a: rank.get(a["action"], 99))
 
 
-def params_from_form(action: str, form, detail: dict) -> dict:
+def params_from_form(action: str, form) -> dict:
     """The params dict services.act takes, from the posted form fields this action asks for."""
     params: dict = {}
     for name in ACTION_INPUTS.get(action, ()):
@@ -42,20 +41,7 @@ def params_from_form(action: str, form, detail: dict) -> dict:
             params.setdefault("missing", []).extend(line for line in extra if line)
         else:
             params[name] = form.get(name, "").strip()
-    if action == "transfer":
-        params["note"] = reroute_note(detail, params.get("to_intake"))
-    return {k: v for k, v in params.items() if v not in (None, "")} if action != "request_materials" else params
-
-
-def reroute_note(detail: dict, to_intake: str | None) -> str | None:
-    """A staff re-route, in the history, beside what the classifier had suggested (to measure it)."""
-    if to_intake not in wf.INTAKE_LABELS:
-        return None
-    note = f"人工改派：{INTAKE_SHORT[detail['intake']]} → {INTAKE_SHORT[to_intake]}"
-    route = detail.get("route") or {}
-    if route.get("category"):
-        note += f"（分类器建议：{INTAKE_SHORT.get(route['category'], route['category'])}）"
-    return note
+    return {k: v for k, v in params.items() if v not in (None, "")}
 
 
 def highlight(text: str, keywords: list[str]) -> list[tuple[str, bool]]:

@@ -63,8 +63,7 @@ def act(case_no, action, actor):
     if action not in wf.ACTIONS:
         abort(404)
     version = _version()
-    detail = services.detail(actor, case_no)
-    params = action_forms.params_from_form(action, request.form, detail)
+    params = action_forms.params_from_form(action, request.form)
     try:
         result = services.act(actor, case_no, action, params, version)
     except InvalidInput as exc:

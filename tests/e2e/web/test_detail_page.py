@@ -122,9 +122,23 @@ def test_transfer_records_the_reroute_beside_the_classifier(app, county, browser
     assert app_row.intake == "dibao" and app_row.route["category"] == "temporary_relief"
     transfer = app_row.events[-1]
     assert transfer.action == "transfer" and transfer.data["to_intake"] == "dibao"
-    assert transfer.note == "人工改派：临时救助 → 低保（含特困）（分类器建议：临时救助）"
+    assert transfer.note == "人工改派：临时救助 → 低保（分类器建议：临时救助）"
     page = browser.get(f"/staff/applications/{case['case_no']}").text
     assert "当前类别与分类器建议不同" in page
+
+
+def test_a_transfer_through_the_api_is_measured_against_the_classifier_too(app, county, client):
+    from tests.conftest import login
+
+    case = open_case(county, intake="temporary_relief", description="老人瘫痪在床想吃低保",
+                     route={"category": "dibao", "confidence": 0.9, "keywords": ["吃低保"], "urgent": False,
+                            "chosen": "temporary_relief"})
+    login(client, "suntuan")
+    response = client.post(f"/api/v1/applications/{case['case_no']}/actions/transfer",
+                           json={"version": case["version"], "to_intake": "dibao"})
+    assert response.status_code == 200, response.json
+    transfer = db.session.get(Application, _id(case["case_no"])).events[-1]
+    assert transfer.note == "人工改派：临时救助 → 低保（分类器建议：低保）"
 
 
 def test_claim_assigns_the_clerk(app, county, browser):
