@@ -34,7 +34,7 @@ ACTION_LABELS = {
     "refer": "转办其他部门", "emergency_aid": "先行救助", "withdraw": "申请人撤回",
 }
 
-WINDOW, COUNTY_ROLE, OPERATOR, ADMIN = "window", "county", "operator", "admin"
+WINDOW, COUNTY_ROLE = "window", "county"
 CASEWORKERS = (WINDOW, COUNTY_ROLE)
 
 # action -> states it may start from (per intake where the law differs)

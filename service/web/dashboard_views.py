@@ -4,7 +4,6 @@ from flask import render_template, request
 
 from service.clock import today as beijing_today
 from service.errors import InvalidInput
-from service.intake import workflow as wf
 from service.web import charts, stats
 from service.web.pages import FIGURES_ROLES, INTAKE_SHORT, bp, staff_page
 
@@ -57,5 +56,5 @@ def dashboard(actor):
         matrix=matrix, groups=[label for label, _s in stats.STATUS_GROUPS], overdue=overdue, average=average,
         aid=aid, chart=chart, intakes=stats.INTAKES, agreement=stats.route_agreement(actor.county_id, month,
                                                                                       township_id),
-        today=today, intake_labels=wf.INTAKE_LABELS,
+        today=today,
     ), (422 if error else 200)

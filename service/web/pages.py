@@ -91,11 +91,6 @@ def _intake_label(value: str) -> str:
     return INTAKE_SHORT.get(value, value)
 
 
-@bp.app_template_filter("status_label")
-def _status_label(value: str) -> str:
-    return wf.STATUS_LABELS.get(value, value)
-
-
 @bp.app_template_filter("channel_label")
 def _channel_label(value: str) -> str:
     return CHANNEL_LABELS.get(value, value)

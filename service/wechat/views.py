@@ -9,6 +9,7 @@ from service.wechat.callback import CallbackHandler
 from service.wechat.errors import CallbackError
 from service.wechat.messages import mask_openid
 from service.wechat.replies import text_reply
+from service.wechat.xmlsafe import DEFAULT_MAX_BODY
 
 log = logging.getLogger(__name__)
 blp = Blueprint("wechat", __name__)
@@ -20,7 +21,7 @@ def handler() -> CallbackHandler:
         config = current_app.config
         existing = current_app.extensions["wechat_callback"] = CallbackHandler(
             config["WECHAT_TOKEN"], appid=config["WECHAT_APPID"], encoding_aes_key=config["WECHAT_AES_KEY"] or None,
-            max_body_bytes=config.get("WECHAT_MAX_BODY", 16 * 1024),
+            max_body_bytes=DEFAULT_MAX_BODY,
         )
     return existing
 
