@@ -1,6 +1,7 @@
 """What an applicant is told about their application, in plain Chinese: what happened, what next, by when."""
 
 import datetime as dt
+from decimal import Decimal
 
 from service.intake import workflow as wf
 
@@ -10,6 +11,27 @@ APPEAL = "如对决定有异议，可自收到通知之日起60日内向县人�
 def date_cn(value: dt.date | None) -> str:
     """2026-11-05 -> '11月5日', as residents read dates."""
     return f"{value.month}月{value.day}日" if value else ""
+
+
+def month_cn(value: str | None) -> str:
+    """'2026-12' -> '2026年12月'."""
+    if not value or len(value) != 7:
+        return value or ""
+    return f"{value[:4]}年{int(value[5:])}月"
+
+
+def amount_cn(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def approval(app) -> str:
+    amount = amount_cn(app.approved_amount)
+    if app.intake == "temporary_relief":
+        return f"一次性救助{amount}元"
+    return f"每月{amount}元，{month_cn(app.first_month)}起发放"
 
 
 def status_message(app, hotline: str | None = None) -> str:
@@ -32,11 +54,9 @@ def status_message(app, hotline: str | None = None) -> str:
     }
     text = messages[app.status]
     if app.emergency_aid_amount and app.status not in wf.CLOSED_STATES:
-        text = f"已先行救助{app.emergency_aid_amount}元。" + text
+        text = f"已先行救助{amount_cn(app.emergency_aid_amount)}元。" + text
     return text + call
 
 
 def _approved(app) -> str:
-    if app.intake == "temporary_relief":
-        return f"您的申请已批准，一次性救助金{app.approved_amount}元将发放到您的账户。"
-    return f"您的申请已批准，每月{app.approved_amount}元，从{app.first_month}起按月发放。"
+    return f"您的申请已批准：{approval(app)}，钱会打到您登记的账户。"  # the same words as the notice

@@ -4,10 +4,9 @@ beyond loaded relationships), and which kind of notice each recorded action caus
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from service.intake import workflow as wf
-from service.intake.wording import APPEAL, date_cn
+from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn
 
 # application_events.action -> notice kind (actions not listed tell the applicant nothing)
 ACTION_KINDS = {
@@ -43,20 +42,6 @@ STEP_LABELS = {
 
 
 
-def month_cn(value: str | None) -> str:
-    """'2026-12' -> '2026年12月'."""
-    if not value or len(value) != 7:
-        return value or ""
-    return f"{value[:4]}年{int(value[5:])}月"
-
-
-def amount_cn(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
-
-
 def next_step(status: str, due: dt.date | None) -> str:
     d = date_cn(due)
     return {
@@ -67,13 +52,6 @@ def next_step(status: str, due: dt.date | None) -> str:
         wf.COUNTY: f"{d}前县里作出决定",
         wf.AWAITING: "补齐材料后接着办理",
     }.get(status, "") if d or status == wf.AWAITING else ""
-
-
-def approval(app) -> str:
-    amount = amount_cn(app.approved_amount)
-    if app.intake == "temporary_relief":
-        return f"一次性救助{amount}元"
-    return f"每月{amount}元，{month_cn(app.first_month)}起发放"
 
 
 def base_context(county) -> dict:

@@ -73,7 +73,7 @@ def test_window_clerk_takes_the_oldest_urgent_case_through_materials_to_approval
     page.wait_for_selector(".flash-ok")
     assert _status(page) == "已批准"
     message = page.inner_text("#applicant-message")
-    assert "批准" in message and "300.00" in message
+    assert "您的申请已批准：一次性救助300元" in message
 
     stored = _application(live_server, case_no)
     assert stored["status"] == "approved"

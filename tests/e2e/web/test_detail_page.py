@@ -75,7 +75,7 @@ def test_materials_round_trip_to_township_approval(app, county, browser):
     done = act(browser, no, "approve", amount="300", first_month=month)
     assert done.status_code == 302
     final = browser.get(done.location).text
-    assert "已批准" in final and "一次性救助金300.00元" in final and "已完成：批准" in final
+    assert "已批准" in final and "您的申请已批准：一次性救助300元，钱会打到您登记的账户。" in final and "已完成：批准" in final
     actions = [e.action for e in db.session.get(Application, _id(no)).events]
     assert actions == ["submit", "request_materials", "receive_materials", "start_investigation", "approve"]
 
@@ -194,7 +194,7 @@ def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser)
     assert early.status_code == 422 and "次月起发放" in early.text
     done = act(reviewer, case["case_no"], "approve", amount="680", first_month=month)
     assert done.status_code == 302
-    assert "每月680.00元" in reviewer.get(done.location).text
+    assert f"您的申请已批准：每月680元，{int(month[:4])}年{int(month[5:])}月起发放" in reviewer.get(done.location).text
 
 
 def test_a_second_temporary_relief_within_a_year_is_called_out(app, county, browser):
