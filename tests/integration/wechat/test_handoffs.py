@@ -126,3 +126,18 @@ def test_staff_see_the_residents_cases_and_masked_phone_beside_the_message(wecha
     assert mine["phone"] != "13812345678" and mine["phone"].startswith("138") and mine["phone"].endswith("5678")
     other = next(i for i in items.values() if not i["cases"])
     assert other["phone"] is None and other["text"] == REPORT
+
+
+def test_after_48_hours_an_answer_is_accepted_with_the_phone_on_file_for_the_sms_fallback(wechat, county, client):
+    wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", "11010519491231002X",
+                        "13812345678", "孙疃镇秦口村", "2", "0", "1")
+    wechat.say("人工")
+    db.session.execute(update(Conversation).values(last_inbound_at=utcnow() - dt.timedelta(hours=49)))
+    db.session.commit()
+    login(client, "hotline")
+    item = client.get("/api/v1/handoffs").json["items"][0]
+    assert item["window_open"] is False and item["phone"] == "138****5678"
+    response = client.post(f"/api/v1/handoffs/{item['id']}/answer", json={"answer": "您好，已转给孙疃镇。"})
+    assert response.status_code == 200, response.json
+    [row] = db.session.scalars(select(Notification).where(Notification.kind == "cs_text")).all()
+    assert (row.to_openid, row.to_phone, row.text) == (wechat.openid, "13812345678", "您好，已转给孙疃镇。")
