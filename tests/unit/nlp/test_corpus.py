@@ -66,3 +66,15 @@ def test_a_prediction_in_also_counts_as_correct():
     assert report.accuracy == 1.0
     assert report.confusion["child_welfare"]["child_welfare"] == 1
     assert not report.misrouted
+
+
+# Sealed 2026-12-02, before any tuning on the new material (issue 13): written by two writers who never saw
+# the lexicons; the classifier is tuned on dev_2026_12.jsonl only. Changing this file breaks the seal.
+SEALED_SPLIT = "sealed_2026_12.jsonl"
+SEALED_SHA256 = "01d4fe2c55ae27277320a7e64b0bc181310bb487cf6af1216477059a6d6cb53a"
+
+
+def test_the_sealed_split_is_unchanged_since_it_was_sealed():
+    import hashlib
+
+    assert hashlib.sha256((CORPUS / SEALED_SPLIT).read_bytes()).hexdigest() == SEALED_SHA256
