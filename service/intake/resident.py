@@ -42,18 +42,19 @@ def _event(app: Application, action: str, note: str | None, data: dict | None = 
 
 
 def add_note(openid: str, case_no: str, text: str) -> None:
-    with use_case():
+    with use_case() as uow:
         app = next((a for a in _applications_of(openid) if a.case_no == normalise(case_no)), None)
         if app is None:
             raise NotFound("没有找到您的这件申请")
         _event(app, "resident_note", text[:2000])
+        uow.commit()
 
 
 def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_no: str | None = None) -> str | None:
     """Attach a photo to the resident's newest open application (or the one named); its case number."""
     from service.wechat.models import Attachment
 
-    with use_case():
+    with use_case() as uow:
         candidates = _applications_of(openid, open_only=True)
         if case_no:
             candidates = [a for a in candidates if a.case_no == case_no]
@@ -62,12 +63,14 @@ def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_n
         app = candidates[0]
         db.session.add(Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url))
         _event(app, "resident_material", None, {"kind": kind})
-        return app.case_no
+        case = app.case_no
+        uow.commit()
+        return case
 
 
 def bind(openid: str, case_no: str, last4: str) -> bool:
     """Link a phoned-in application's applicant to this WeChat user, proven by the ID's last four."""
-    with use_case():
+    with use_case() as uow:
         app = db.session.scalars(select(Application).where(Application.case_no == normalise(case_no))).first()
         if app is None or not owns(app, last4):
             return False
@@ -78,6 +81,7 @@ def bind(openid: str, case_no: str, last4: str) -> bool:
         db.session.flush()
         app.applicant.wechat_openid = openid
         _event(app, "wechat_bound", None)
+        uow.commit()
         return True
 
 

@@ -122,7 +122,7 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
     township = village.township
     if actor is not None and actor.county_id != township.county_id:
         raise Forbidden("该村不在本县范围内")
-    with use_case():
+    with use_case() as uow:
         applicant = _match_applicant(name, checked["phone"], checked["id_number"], village)
         _refuse_duplicate(applicant, payload["intake"])
         app = Application(
@@ -139,7 +139,9 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
         labels = {"hotline": "热线来电登记", "wechat": "微信公众号申请", "window": "窗口现场申请"}
         _record(app, "submit", None, actor, note=labels.get(channel), label=None if actor else "申请人")
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
 def _refuse_duplicate(applicant: Applicant, intake: str) -> None:
@@ -164,7 +166,7 @@ def _check_version(app: Application, expected: int | None) -> None:
 
 def claim(actor: Actor, case_no: str, expected_version: int | None, *, today: dt.date | None = None) -> dict:
     today = today or beijing_today()
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         _check_version(app, expected_version)
         if actor.role not in wf.CASEWORKERS:
@@ -177,14 +179,16 @@ def claim(actor: Actor, case_no: str, expected_version: int | None, *, today: dt
         app.assigned_to_id = actor.id
         _record(app, "claim", app.status, actor)
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
 def act(actor: Actor, case_no: str, action: str, params: dict, expected_version: int | None,
         *, today: dt.date | None = None) -> dict:
     """Take one workflow step; a stale version or a concurrent change is a 409, never a lost update."""
     today = today or beijing_today()
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         _check_version(app, expected_version)
         county = db.session.get(County, app.county_id)
@@ -199,7 +203,9 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
             note = note or wf.reroute_note(case.intake, change.intake, app.route)
         _record(app, action, change.from_status, actor, note=note, data=_jsonable(change.data))
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
 def _apply(app: Application, change: wf.Change, county: County, today: dt.date) -> None:
@@ -270,14 +276,17 @@ def detail(actor: Actor, case_no: str, *, today: dt.date | None = None) -> dict:
 def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None) -> dict:
     """The full ID number and phone, for staff whose work needs them (checking papers, calling the
     applicant back); every reveal and every refusal is audited."""
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         allowed = actor.role in wf.CASEWORKERS
         audit.record("reveal_id_number", actor.id, "application", app.case_no, "granted" if allowed else "refused",
                      remote_addr)
-        if not allowed:
-            db.session.commit()  # the refusal is evidence too; keep it before raising
-            raise Forbidden("您的角色不能查看完整身份证号码")
-        encrypted = app.applicant.id_number_encrypted
-        return {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
-                "phone": app.applicant.phone}
+        revealed = None
+        if allowed:
+            encrypted = app.applicant.id_number_encrypted
+            revealed = {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
+                        "phone": app.applicant.phone}
+        uow.commit()  # the refusal is evidence too: kept, then raised
+    if not allowed:
+        raise Forbidden("您的角色不能查看完整身份证号码")
+    return revealed

@@ -90,7 +90,7 @@ def claim(limit: int, *, now: dt.datetime, lease_seconds: float) -> list[Job]:
     """Claim up to `limit` due rows for this worker; returns them oldest due first."""
     n = Notification
     token = secrets.token_hex(16)
-    with use_case():
+    with use_case() as uow:
         # a few times the batch, so concurrent workers that see the same heads each find rows to lock
         heads = list(db.session.scalars(_due_heads(now, limit * 4)))
         if not heads:
@@ -116,7 +116,9 @@ def claim(limit: int, *, now: dt.datetime, lease_seconds: float) -> list[Job]:
             .where(n.id.in_(claimed)).order_by(n.next_attempt_at, n.id)
             .execution_options(populate_existing=True)
         ).all()
-        return [_job(row, openid, phone) for row, openid, phone in rows]
+        jobs = [_job(row, openid, phone) for row, openid, phone in rows]
+        uow.commit()
+        return jobs
 
 
 def _job(row: Notification, applicant_openid: str | None, applicant_phone: str | None) -> Job:
@@ -145,8 +147,10 @@ def _settle(job: Job, now: dt.datetime, **values) -> bool:
     keys = tuple(sorted(values))
     params = {"row_id": job.id, "row_token": job.claim_token, "row_now": now,
               **{f"v_{key}": values[key] for key in keys}}
-    with use_case():
-        return db.session.execute(_settle_statement(keys), params).rowcount == 1
+    with use_case() as uow:
+        settled = db.session.execute(_settle_statement(keys), params).rowcount == 1
+        uow.commit()
+        return settled
 
 
 def record_sent(job: Job, now: dt.datetime, *, via: str, openid: str | None, phone: str | None,

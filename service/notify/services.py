@@ -98,7 +98,7 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
         code = current_app.config.get("COUNTY_CODE")
         county = db.session.scalars(select(County).where(County.code == code)).first() if code else None
     sign = wording.sms_sign(_settings(county), base_context(county)) if county else ""
-    with use_case():
+    with use_case() as uow:
         row = Notification(
             kind="cs_text", ordering_key="u" + hashlib.sha256(openid.encode()).hexdigest()[:32],
             county_id=county.id if county else None, township_id=township_id, application_id=application_id,
@@ -107,14 +107,16 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
         )
         db.session.add(row)
         db.session.flush()
-        return row.id
+        row_id = row.id
+        uow.commit()
+        return row_id
 
 
 def record_template_result(openid: str, msgid: int, status: str) -> bool:
     """TEMPLATESENDJOBFINISH from the WeChat callback: `status` is "success", "failed:user block" or
     "failed: system failed". A failed delivery goes by SMS when the applicant has a phone, else it is
     dead-lettered for staff. Returns False when no sent notice has that msgid (a stray event)."""
-    with use_case():
+    with use_case() as uow:
         row = db.session.scalars(select(Notification).where(
             Notification.wechat_msgid == int(msgid), Notification.to_openid == openid)).first()
         if row is None:
@@ -123,8 +125,10 @@ def record_template_result(openid: str, msgid: int, status: str) -> bool:
         if status == "success":
             if row.status == SENT:
                 row.status, row.delivered_at = DELIVERED, utcnow()
+            uow.commit()
             return True
         if row.status not in (SENT, DELIVERED):
+            uow.commit()
             return True
         reason = "用户拒收（微信送达回执）" if "block" in (status or "") else "微信送达失败（送达回执）"
         phone = _applicant_phone(row)
@@ -135,6 +139,7 @@ def record_template_result(openid: str, msgid: int, status: str) -> bool:
         else:
             row.status, row.last_error = DEAD, reason + "，且没有登记手机号"
         log.info("notification %s delivery %s", row.id, "failed" if status != "success" else "ok")
+        uow.commit()
         return True
 
 
@@ -193,7 +198,7 @@ def notification_row(row: Notification, case_no: str | None) -> dict:
 
 def retry(actor: Actor, notification_id: int) -> dict:
     """A dead-lettered notice goes back to the queue, due now, with a fresh retry budget."""
-    with use_case():
+    with use_case() as uow:
         row = db.session.get(Notification, notification_id, with_for_update=True)
         if row is None or row.county_id != actor.county_id:
             raise NotFound("没有找到这条通知")
@@ -209,4 +214,6 @@ def retry(actor: Actor, notification_id: int) -> dict:
         log.info("notification %s requeued by staff %s", row.id, actor.id)
         db.session.flush()
         case_no = db.session.get(Application, row.application_id).case_no if row.application_id else None
-        return notification_row(row, case_no)
+        result = notification_row(row, case_no)
+        uow.commit()
+        return result

@@ -51,7 +51,7 @@ def handle(msg: InboundMessage) -> str:
     """The reply body's plaintext: a text answer or `success`."""
     store, key = dedupe_store(), dedupe_key(msg)
     try:
-        with use_case():
+        with use_case() as uow:
             claimed, previous = store.claim(key)
             if not claimed:
                 log.info("wechat retry answered from the first delivery", extra={"fields": {"type": msg.msg_type}})
@@ -59,6 +59,7 @@ def handle(msg: InboundMessage) -> str:
             reply = _dispatch(msg)
             if isinstance(store, DatabaseDedupe):
                 store.remember(key, reply)
+            uow.commit()
     except BaseException:
         store.release(key)
         raise

@@ -140,7 +140,7 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         raise InvalidInput(fields={"answer": ["请填写回复内容"]})
     if len(text) > MAX_ANSWER:
         raise InvalidInput(fields={"answer": [f"回复不能超过 {MAX_ANSWER} 个字，请分两次发送"]})
-    with use_case():
+    with use_case() as uow:
         handoff = _locked_open(actor, handoff_id)
         residents = phones, _cases, windows = _residents({handoff.openid})
         phone = phones.get(handoff.openid)
@@ -149,16 +149,20 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         handoff.notification_id = enqueue_cs_text(handoff.openid, text, phone=phone,
                                                   dedupe_key=f"handoff-{handoff.id}")
         _close(handoff, actor, "answered", text)
-        return _rows([handoff], residents)[0]
+        row = _rows([handoff], residents)[0]
+        uow.commit()
+        return row
 
 
 def close(actor: Actor, handoff_id: int) -> dict:
     """Nothing to answer (a greeting, a test, a duplicate): out of the open list, no message sent."""
     _check_role(actor)
-    with use_case():
+    with use_case() as uow:
         handoff = _locked_open(actor, handoff_id)
         _close(handoff, actor, "closed", None)
-        return _rows([handoff])[0]
+        row = _rows([handoff])[0]
+        uow.commit()
+        return row
 
 
 def _close(handoff: Handoff, actor: Actor, status: str, text: str | None) -> None:
