@@ -63,6 +63,8 @@ class Notification(db.Model):
     # sent with every attempt (template client_msg_id, SMS idempotency_key): a resend after a crash
     # between send and record is recognised as the same notice
     idempotency_key: Mapped[str] = mapped_column(String(40), unique=True, default=new_key)
+    # the rows of one notice to an application's followers share it: never two SMS to one phone for it
+    notice_key: Mapped[str | None] = mapped_column(String(32), index=True)
     # set for notices that must be written at most once (overdue apology per step, daily digest)
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     sent_via: Mapped[str | None] = mapped_column(String(16))

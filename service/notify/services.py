@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from service.auth.actor import Actor
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.intake.identity import mask_phone
+from service.intake.followers import active_openids
+from service.intake.identity import mask_openid, mask_phone
 from service.intake.models import Application, County, utcnow
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, KIND_LABELS, application_context, base_context
@@ -26,11 +27,13 @@ from service.notify.models import (
     STATUSES,
     WECHAT_CS,
     Notification,
+    new_key,
 )
+from service.notify.queue import SMS_MERGED, sms_already_covers
 from service.unit_of_work import use_case
-from service.wechat.messages import mask_openid
 
 log = logging.getLogger(__name__)
+FOLLOWER_REMOVED = "该微信的关注已被工作人员移除，未发送（同一通知已发给其他收件人）"
 
 
 def _settings(county: County) -> dict:
@@ -51,7 +54,7 @@ def _enabled(settings: dict, kind: str) -> bool:
     return isinstance(spec, dict) and spec.get("enabled", True) is not False
 
 
-def enqueue_for_event(app: Application, action: str) -> Notification | None:
+def enqueue_for_event(app: Application, action: str) -> list[Notification] | None:
     """Called for every recorded action, inside its transaction: the applicant's notice, if any."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
@@ -60,7 +63,11 @@ def enqueue_for_event(app: Application, action: str) -> Notification | None:
 
 
 def enqueue_application_notice(app: Application, kind: str, *, dedupe_key: str | None = None,
-                               context_extra: dict | None = None) -> Notification | None:
+                               context_extra: dict | None = None) -> list[Notification] | None:
+    """One row per active follower (a WeChat template each, SMS to the application's phone when WeChat
+    refuses), or one SMS row when nobody follows or there is no template. The rows share the application's
+    ordering key, so every recipient hears of the changes in order, and a notice key, so their fallbacks
+    send the application's phone one SMS, not one per follower. `dedupe_key` goes on the first row."""
     county = db.session.get(County, app.county_id)
     settings = _settings(county)
     if not _enabled(settings, kind):
@@ -69,14 +76,16 @@ def enqueue_application_notice(app: Application, kind: str, *, dedupe_key: str |
         db.session.flush()
     context = {**application_context(app, county), **(context_extra or {})}
     message = _compose(kind, context, settings)
-    row = Notification(
+    recipients = (active_openids(app.id) if message.template_id else []) or [None]
+    notice = new_key()
+    rows = [Notification(
         kind=kind, ordering_key=f"a{app.id}", county_id=app.county_id, township_id=app.township_id,
-        application_id=app.id, channel=APPLICANT, text=message.text, template_id=message.template_id,
-        fields=message.fields, url=message.url, dedupe_key=dedupe_key,
-        sms_sign=wording.sms_sign(settings, context),
-    )
-    db.session.add(row)
-    return row
+        application_id=app.id, channel=APPLICANT, to_openid=openid, text=message.text,
+        template_id=message.template_id, fields=message.fields, url=message.url, notice_key=notice,
+        dedupe_key=dedupe_key if i == 0 else None, sms_sign=wording.sms_sign(settings, context),
+    ) for i, openid in enumerate(recipients)]
+    db.session.add_all(rows)
+    return rows
 
 
 def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None, phone: str | None = None,
@@ -131,8 +140,10 @@ def record_template_result(openid: str, msgid: int, status: str) -> bool:
             uow.commit()
             return True
         reason = "用户拒收（微信送达回执）" if "block" in (status or "") else "微信送达失败（送达回执）"
-        phone = _applicant_phone(row)
-        if phone:
+        phone = _contact_phone(row)
+        if phone and sms_already_covers(row.notice_key, phone, row.id):
+            row.fallback_reason, row.last_error = reason, SMS_MERGED
+        elif phone:
             row.status, row.channel, row.to_phone = PENDING, SMS, phone
             row.attempts, row.next_attempt_at = 0, utcnow()
             row.fallback_reason = row.last_error = reason
@@ -143,11 +154,28 @@ def record_template_result(openid: str, msgid: int, status: str) -> bool:
         return True
 
 
-def _applicant_phone(row: Notification) -> str | None:
+def _contact_phone(row: Notification) -> str | None:
     if row.application_id is None:
         return row.to_phone
     app = db.session.get(Application, row.application_id)
-    return app.applicant.phone if app else None
+    return app.contact_phone if app else None
+
+
+def retarget_unsent(app: Application, openid: str) -> None:
+    """A follower was removed: its unsent notices of `app` go to nobody when another recipient of the same
+    notice remains, else by SMS to the application's phone. Inside the removal's unit of work."""
+    n = Notification
+    for row in db.session.scalars(select(n).where(
+            n.application_id == app.id, n.to_openid == openid, n.channel == APPLICANT,
+            n.status.in_((PENDING, DEAD))).with_for_update()):
+        others = active_openids(app.id)
+        covered = row.notice_key and db.session.scalar(select(func.count()).select_from(n).where(
+            n.notice_key == row.notice_key, n.id != row.id,
+            (n.channel == SMS) | n.to_openid.in_(others)))
+        if covered:
+            row.status, row.last_error = DEAD, FOLLOWER_REMOVED
+        else:
+            row.to_openid, row.status, row.attempts, row.next_attempt_at = None, PENDING, 0, utcnow()
 
 
 # ---- staff: what did not arrive, and trying again ---------------------------------------------------
@@ -207,8 +235,10 @@ def retry(actor: Actor, notification_id: int) -> dict:
         if row.status != DEAD:
             raise Conflict("只有发送失败（已停止重试）的通知可以重新发送", code="not_dead")
         if row.application_id is not None and row.kind != "cs_text":
-            # the applicant may have followed the account or given a phone since: decide afresh
-            row.channel, row.to_phone, row.to_openid, row.fallback_reason = APPLICANT, None, None, None
+            if row.to_openid and row.to_openid not in active_openids(row.application_id):
+                raise Conflict("该微信已不再关注此申请，这条通知不再发送", code="not_following")
+            # WeChat may take the follower again, or the application have a phone now: decide afresh
+            row.channel, row.to_phone, row.fallback_reason = APPLICANT, None, None
         row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
         row.claim_token = row.lease_until = None
         log.info("notification %s requeued by staff %s", row.id, actor.id)

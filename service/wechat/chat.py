@@ -14,13 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake import resident
+from service.intake.identity import mask_openid
 from service.intake.models import utcnow
 from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
 from service.wechat.dedupe import DatabaseDedupe, RedisDedupe
 from service.wechat.dialogue import Dialogue, idle
-from service.wechat.messages import InboundMessage, dedupe_key, mask_openid
+from service.wechat.messages import InboundMessage, dedupe_key
 from service.wechat.models import Conversation
 from service.wechat.ports import DatabasePorts
 from service.wechat.replies import SUCCESS

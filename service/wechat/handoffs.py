@@ -13,11 +13,10 @@ from service.auth.actor import Actor
 from service.clock import to_beijing
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.intake.identity import mask_phone
-from service.intake.models import Applicant, Application, utcnow
+from service.intake.identity import mask_openid, mask_phone
+from service.intake.models import Application, Follower, utcnow
 from service.intake.workflow import STATUS_LABELS
 from service.unit_of_work import use_case
-from service.wechat.messages import mask_openid
 from service.wechat.models import Conversation, Handoff
 
 ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
@@ -87,15 +86,15 @@ def _rows(handoffs: list[Handoff], residents: dict | None = None) -> list[dict]:
 
 
 def _residents(openids: set[str]) -> tuple[dict, dict, set]:
-    """For these residents, in two queries: the newest phone on file, up to five cases, and who is still
-    inside WeChat's 48-hour customer-service window."""
+    """For these residents, in two queries: the phone given with the newest application they follow, up to
+    five of those applications, and who is still inside WeChat's 48-hour customer-service window."""
     phones, cases = {}, {}
     if not openids:
         return phones, cases, set()
     for openid, phone, case_no, status in db.session.execute(
-            select(Applicant.wechat_openid, Applicant.phone, Application.case_no, Application.status)
-            .outerjoin(Application, Application.applicant_id == Applicant.id)
-            .where(Applicant.wechat_openid.in_(openids)).order_by(Applicant.id.desc(), Application.id.desc())):
+            select(Follower.openid, Application.contact_phone, Application.case_no, Application.status)
+            .join(Application, Application.id == Follower.application_id)
+            .where(Follower.openid.in_(openids), Follower.removed_at.is_(None)).order_by(Application.id.desc())):
         if phone:
             phones.setdefault(openid, phone)
         if case_no and len(cases.setdefault(openid, [])) < 5:
