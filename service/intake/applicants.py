@@ -13,6 +13,7 @@ from service.auth.actor import Actor
 from service.errors import Conflict, Forbidden, InvalidInput
 from service.extensions import db
 from service.intake import access
+from service.intake import workflow as wf
 from service.intake.identity import mask_name, mask_phone
 from service.intake.models import Applicant, Application, ApplicationEvent, Village, utcnow
 
@@ -59,7 +60,10 @@ def _values(app: Application) -> dict[str, tuple]:
 
 
 def differences(app: Application, actor: Actor | None) -> list[dict]:
-    """Where the application differs from the file; the file's side only for those who may see the file."""
+    """Where an open application differs from the file; the file's side only for those who may see it.
+    (A closed application's contact is history: nothing there to confirm.)"""
+    if app.status not in wf.OPEN_STATES:
+        return []
     shown_file = access.sees_file(actor, app.applicant, app.county_id)
     review = app.file_review or {}
     found = []
@@ -83,6 +87,8 @@ def review(actor: Actor, app: Application, field: str, decision: str, remote_add
         raise InvalidInput(fields={"field": ["只能核对姓名、手机或户籍村，并选择确认或不采用"]})
     if not access.reviews_file(actor, app):
         raise Forbidden("只有本乡镇窗口（申请人户籍在本乡镇时）或县民政局可以核对申请人档案")
+    if app.status not in wf.OPEN_STATES:
+        raise Conflict("该申请已办结，不再据此核对档案", code="invalid_transition")
     values = _values(app)[field]
     (given, _shown), (on_file, _file_shown) = values
     if given is None or given == on_file:

@@ -161,8 +161,9 @@ def _settle_row(job: Job, now: dt.datetime, values: dict) -> bool:
 
 def record_sent(job: Job, now: dt.datetime, *, via: str, openid: str | None, phone: str | None,
                 msgid: int | None = None) -> bool:
+    recipient = {"to_phone": phone} if via == SMS else {"to_openid": openid}  # a follower's row keeps its openid
     return _settle(job, now, status=SENT, sent_via=via, sent_at=now, wechat_msgid=msgid, last_error=None,
-                   to_openid=openid if via != "sms" else None, to_phone=phone if via == "sms" else None)
+                   **recipient)
 
 
 def sms_already_covers(notice_key: str | None, phone: str, row_id: int) -> bool:

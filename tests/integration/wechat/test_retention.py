@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 
 from service.extensions import db
 from service.intake.models import utcnow
