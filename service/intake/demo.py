@@ -123,8 +123,9 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
             "id_number": _fake_id(rng) if i % 4 else None, "village_id": village.id, "intake": intake,
             "description": words, "urgent": urgent, "household_size": rng.randint(1, 6),
         }
-        detail = services.open_application(staff["hotline"], payload, channel=("hotline", "wechat", "window")[i % 3],
-                                           today=opened)
+        channel = ("hotline", "wechat", "window")[i % 3]
+        follower = f"o_demo_resident_{i:02d}" if channel == "wechat" else None  # who submitted it follows it
+        detail = services.open_application(staff["hotline"], payload, channel=channel, today=opened, follower=follower)
         version = detail["version"]
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]

@@ -93,7 +93,7 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
     """A customer-service (客服) text to a WeChat user, sent by the worker in order with the user's
     other customer-service messages. Call it inside the chat turn's use case; only useful within 48 h
     of the user's last message (WeChat answers 45015 after that: the text then goes by SMS to `phone`,
-    or to the application's applicant's phone, when there is one). Returns the outbox row id."""
+    or to the phone given with the application, when there is one). Returns the outbox row id."""
     text = wording.plain(text)
     if not openid or not text:
         raise InvalidInput("客服消息需要收件人和内容")

@@ -191,10 +191,11 @@ def test_two_followers_refused_by_wechat_send_the_applications_phone_one_sms_per
     assert sum(r.last_error == "同一通知已有短信发往这个手机号，不再重复发送" for r in accepted) == 1
 
 
-def test_staff_remove_a_follower_and_it_hears_no_more(wechat, county, fake_wechat, notify_app, client):
+def test_staff_remove_a_follower_and_it_hears_no_more(wechat, county, fake_wechat, fake_sms, notify_app, client):
     case_no = resident_files(county)["case_no"]
     for openid in (RESIDENT, STRANGER):
         assert "绑定成功" in wechat.say(f"绑定 {case_no} 002X", openid=openid)
+    services.act(county["actors"]["suntuan"], case_no, "accept", {}, None)  # written for both, not yet sent
     login(client, "suntuan")
     page = client.get(f"/api/v1/applications/{case_no}").get_json()
     stranger = next(f for f in page["followers"] if f["account"].startswith("o_st"))
@@ -205,10 +206,24 @@ def test_staff_remove_a_follower_and_it_hears_no_more(wechat, county, fake_wecha
     assert again.status_code == 409
     assert followers_of(case_no) == [RESIDENT]
     assert "不正确" in wechat.say(f"绑定 {case_no} 002X", openid=STRANGER)  # a removed account cannot rebind
-    services.act(county["actors"]["suntuan"], case_no, "accept", {}, None)
+    services.act(county["actors"]["suntuan"], case_no, "start_investigation", {}, None)
     drain(notify_app)
-    assert STRANGER not in {m["touser"] for m in accepted_templates(fake_wechat)}
+    got = [(m["touser"], m["data"]["character_string1"]["value"]) for m in accepted_templates(fake_wechat)]
+    assert got == [(RESIDENT, case_no)] * 2 and fake_sms.sent[0]["text"].count("已收到") == 1
+    cancelled = db.session.scalars(select(Notification).where(Notification.to_openid == STRANGER)).one()
+    assert cancelled.status == "dead" and "关注已被工作人员移除" in cancelled.last_error
+    retried = client.post(f"/api/v1/notifications/{cancelled.id}/retry")
+    assert retried.status_code == 409 and retried.get_json()["error"]["code"] == "not_following"
+
+    # the only follower removed: what it had not been sent yet goes by SMS to the application's phone
+    services.act(county["actors"]["suntuan"], case_no, "start_public_notice", {}, None)
+    resident_row = page["followers"][0]["id"]
+    client.delete(f"/api/v1/applications/{case_no}/followers/{resident_row}")
+    drain(notify_app)
+    assert "公示" in fake_sms.sent[-1]["text"] and fake_sms.sent[-1]["phone"] == "13812345678"
+    assert len(accepted_templates(fake_wechat)) == 2
     from service.auth.models import AuditRecord
 
     audited = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "remove_follower")).all()
-    assert [(a.target_id, a.outcome) for a in audited] == [(f"{case_no}:{stranger['id']}", "granted")]
+    assert [(a.target_id, a.outcome) for a in audited] == [(f"{case_no}:{stranger['id']}", "granted"),
+                                                           (f"{case_no}:{resident_row}", "granted")]
