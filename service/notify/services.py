@@ -123,7 +123,7 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
 
 def record_template_result(openid: str, msgid: int, status: str) -> bool:
     """TEMPLATESENDJOBFINISH from the WeChat callback: `status` is "success", "failed:user block" or
-    "failed: system failed". A failed delivery goes by SMS when the applicant has a phone, else it is
+    "failed: system failed". A failed delivery goes by SMS when the application has a phone, else it is
     dead-lettered for staff. Returns False when no sent notice has that msgid (a stray event)."""
     with use_case() as uow:
         row = db.session.scalars(select(Notification).where(
