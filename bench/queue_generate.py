@@ -186,6 +186,7 @@ class ApplicationRows:
 
     def __init__(self, rng, places: Places, today: dt.date, rows: int):
         self.rng, self.places, self.today, self.rows = rng, places, today, rows
+        self.open_pairs: set[tuple[int, str]] = set()
         self.workday = workday_table(today)
         self.intakes, self.intake_w = list(INTAKE_WEIGHTS), list(INTAKE_WEIGHTS.values())
         self.open_s, self.open_w = list(OPEN_WEIGHTS), list(OPEN_WEIGHTS.values())
@@ -221,7 +222,11 @@ class ApplicationRows:
         status = self.status(i)
         if status == "public_notice" and intake == "child_welfare":
             status = "investigating"  # child welfare is never publicly noticed
+        if status in OPEN_STATES and (applicant_id, intake) in self.open_pairs:
+            status = "withdrawn"  # the database keeps one open application per applicant and intake
         open_ = status in OPEN_STATES
+        if open_:
+            self.open_pairs.add((applicant_id, intake))
         township_id = self.places.village_township[village_id]
         clerk = self.places.clerk_of[township_id]
         channel = rng.choice(CHANNELS)
@@ -326,16 +331,14 @@ def load(conn, args, password_hash: str) -> dict:
     first_app = array("i", [0]) * len(applicant_village)
     for i in range(args.rows - 1, -1, -1):
         first_app[app_applicant[i] - 1] = i
-    with cur.copy("COPY applicants (id, name, phone, wechat_openid, village_id, created_at, "
+    with cur.copy("COPY applicants (id, name, phone, village_id, created_at, "
                   "id_number_encrypted, id_number_hash) FROM STDIN (FREEZE)") as copy:
         for k, village in enumerate(applicant_village):
             applicant_id = k + 1
-            copy.write_row((
-                applicant_id, rng.choice(SURNAMES) + rng.choice(GIVEN),
-                f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-                f"obench{applicant_id:022d}" if rng.random() < 0.3 else None, village,
-                created_at(first_app[k], args.rows, start, span_s, rng), None, None,
-            ))
+            name, phone = rng.choice(SURNAMES) + rng.choice(GIVEN), f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+            rng.random()  # was the WeChat binding (now application_followers); kept so the data stays the same
+            copy.write_row((applicant_id, name, phone, village,
+                            created_at(first_app[k], args.rows, start, span_s, rng), None, None))
     timings["applicants_copy_s"] = time.perf_counter() - t0
     log(f"  {len(applicant_village):,} applicants copied in {timings['applicants_copy_s']:.1f} s")
 

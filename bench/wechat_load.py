@@ -705,11 +705,13 @@ def verify(engine, mixes: dict[str, Mix], records: list[dict]) -> dict:
     expected_attachments = sum(r.attached for r in residents if r.case_no)
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT p.wechat_openid, a.case_no, a.intake FROM applications a JOIN applicants p ON p.id = a.applicant_id"
-            " WHERE p.wechat_openid LIKE :who"), {"who": "o_bench_%"}).all()
+            "SELECT f.openid, a.case_no, a.intake FROM applications a"
+            " JOIN application_followers f ON f.application_id = a.id WHERE f.openid LIKE :who"),
+            {"who": "o_bench_%"}).all()
         attachments = conn.scalar(text(
-            "SELECT count(*) FROM application_attachments x JOIN applications a ON a.id = x.application_id"
-            " JOIN applicants p ON p.id = a.applicant_id WHERE p.wechat_openid LIKE :who"), {"who": "o_bench_%"})
+            "SELECT count(*) FROM application_attachments x"
+            " JOIN application_followers f ON f.application_id = x.application_id WHERE f.openid LIKE :who"),
+            {"who": "o_bench_%"})
         delivered = conn.scalar(text("SELECT count(*) FROM wechat_delivered WHERE key LIKE :key"),
                                 {"key": "%:o_bench_%"})
     created: dict[str, list[str]] = collections.defaultdict(list)

@@ -86,6 +86,14 @@ def _tune_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
+    @event.listens_for(engine, "savepoint")
+    def _begin_before_savepoint(connection, _name):
+        # pysqlite begins a transaction only at the first write; a SAVEPOINT before it would begin one
+        # itself, and releasing it would commit the outer unit of work's reads-so-far transaction early.
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN")
+
 
 def _register_api_docs_assets(app: Flask) -> None:
     # Government intranets often have no internet: serve Swagger UI from the package, never a CDN.

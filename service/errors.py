@@ -125,6 +125,7 @@ def http_error(status: int) -> tuple[str, str]:
 
 def register_error_handlers(app) -> None:
     from flask import jsonify
+    from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
     from werkzeug.exceptions import HTTPException
 
@@ -138,6 +139,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(_exc):
         return respond(409, StaleVersion.code, StaleVersion.message)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(_exc):
+        # a unique key another request took first (use cases that expect it turn it into their own 409)
+        log.warning("integrity error answered as a conflict")
+        return respond(409, "conflict", "与他人同时提交的内容冲突，请刷新后重试")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -63,7 +63,7 @@ def load_applications(n: int) -> None:
 
     from service import create_app
     from service.extensions import db
-    from service.intake.models import Applicant, Application, Township
+    from service.intake.models import Applicant, Application, Follower, Township
 
     app = create_app(CONFIG)
     today = dt.date.today()
@@ -71,15 +71,18 @@ def load_applications(n: int) -> None:
         township = db.session.scalars(select(Township).where(Township.name == "孙疃镇")).one()
         village = township.villages[0]
         db.session.execute(insert(Applicant), [
-            {"id": i + 1, "name": f"申请人{i}", "phone": f"139{i:08d}", "wechat_openid": f"o-bench-{i:06d}",
-             "village_id": village.id} for i in range(n)])
+            {"id": i + 1, "name": f"申请人{i}", "phone": f"139{i:08d}", "village_id": village.id} for i in range(n)])
         db.session.execute(insert(Application), [
-            {"case_no": f"990{i:08d}", "intake": "dibao", "channel": "wechat", "description": "基准测试",
+            {"id": i + 1, "case_no": f"990{i:08d}", "intake": "dibao", "channel": "wechat", "description": "基准测试",
+             "contact_name": f"申请人{i}", "contact_phone": f"139{i:08d}",
              "status": "county_review", "priority": 1, "step_deadline": today + dt.timedelta(days=14),
              "queue_due": today + dt.timedelta(days=14), "county_id": township.county_id,
              "township_id": township.id, "village_id": village.id, "applicant_id": i + 1, "household_size": 2}
             for i in range(n)])
+        db.session.execute(insert(Follower), [
+            {"application_id": i + 1, "openid": f"o-bench-{i:06d}", "source": "submitted"} for i in range(n)])
         db.session.execute(db.text("SELECT setval('applicants_id_seq', (SELECT max(id) FROM applicants))"))
+        db.session.execute(db.text("SELECT setval('applications_id_seq', (SELECT max(id) FROM applications))"))
         db.session.commit()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()

@@ -41,12 +41,12 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
     lock_minutes = current_app.config["LOGIN_LOCK_MINUTES"]
     username = username.strip()
 
-    def refuse(user: StaffUser | None, outcome: str, error: Exception):
-        audit.record("login", user.id if user else None, "staff_user", username, outcome, remote_addr)
-        db.session.commit()  # the refusal (and a failure count) must survive the error
-        raise error
+    with use_case() as uow:
+        def refuse(user: StaffUser | None, outcome: str, error: Exception):
+            audit.record("login", user.id if user else None, "staff_user", username, outcome, remote_addr)
+            uow.commit()  # the refusal (and a failure count) must survive the error
+            raise error
 
-    with use_case():
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
         now = utcnow()
         if user is None:
@@ -68,13 +68,15 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
                                                     code="demo_password"))
         user.failed_logins, user.locked_until = 0, None
         audit.record("login", user.id, "staff_user", username, "granted", remote_addr)
+        uow.commit()
     return user
 
 
 def end_sessions(user_id: int) -> None:
-    with use_case():
+    with use_case() as uow:
         user = db.session.get(StaffUser, user_id)
         user.session_epoch += 1
+        uow.commit()
 
 
 def token_hash(token: str) -> str:
@@ -86,12 +88,14 @@ def create_token(actor: Actor, name: str) -> dict:
     if not name:
         raise InvalidInput(fields={"name": ["请给令牌起个名字，如“呼叫中心系统”"]})
     token = "rit_" + secrets.token_urlsafe(32)
-    with use_case():
+    with use_case() as uow:
         row = ApiToken(staff_id=actor.id, name=name, token_hash=token_hash(token))
         db.session.add(row)
         db.session.flush()
         audit.record("create_token", actor.id, "api_token", str(row.id), "granted", None)
-        return {**_token_dict(row), "token": token}
+        created = {**_token_dict(row), "token": token}
+        uow.commit()
+        return created
 
 
 def _token_dict(row: ApiToken) -> dict:
@@ -106,12 +110,13 @@ def list_tokens(actor: Actor) -> list[dict]:
 
 
 def revoke_token(actor: Actor, token_id: int) -> None:
-    with use_case():
+    with use_case() as uow:
         row = db.session.get(ApiToken, token_id)
         if row is None or (row.staff_id != actor.id and actor.role != "admin"):
             raise NotFound("没有这个令牌")
         row.revoked_at = row.revoked_at or utcnow()
         audit.record("revoke_token", actor.id, "api_token", str(row.id), "granted", None)
+        uow.commit()
 
 
 def user_for_token(token: str) -> StaffUser | None:
@@ -121,8 +126,9 @@ def user_for_token(token: str) -> StaffUser | None:
     now = utcnow()
     # Touch at most every few minutes: a write on every API call would cost more than it tells.
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
-        with use_case():
+        with use_case() as uow:
             row.last_used_at = now
+            uow.commit()
     return row.staff
 
 
@@ -132,8 +138,9 @@ def create_staff(username: str, password: str, role: str, display_name: str, cou
         raise InvalidInput(fields={"role": ["角色只能是 operator、window、county、admin、auditor"]})
     if role == "window" and township_id is None:
         raise InvalidInput(fields={"township_id": ["乡镇窗口人员必须指定所属乡镇"]})
-    with use_case():
+    with use_case() as uow:
         user = StaffUser(username=username, display_name=display_name, role=role, county_id=county_id,
                          township_id=township_id, password_hash=hash_password(password))
         db.session.add(user)
+        uow.commit()
     return user

@@ -83,7 +83,7 @@ def _fake_id(rng: random.Random) -> str:
 def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dict:
     """Create what is missing; running it again changes nothing. Returns counts for the CLI."""
     today = today or beijing_today()
-    with use_case():
+    with use_case() as uow:
         county = db.session.scalars(select(County).where(County.code == "340621")).first()
         if county is None:
             county = County(code="340621", name="濉溪县", settings=dict(SETTINGS))
@@ -97,14 +97,16 @@ def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dic
             township.latitude, township.longitude = COORDINATES[t_name]
             known = {v.name for v in township.villages}
             township.villages.extend(Village(name=v) for v in villages if v not in known)
+        uow.commit()
     townships = {t.name: t for t in county.townships}
     for username, role, display, t_name in STAFF:
         if not db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
             create_staff(username, DEMO_PASSWORD, role, display, county.id,
                          townships[t_name].id if t_name else None)
     existing = db.session.scalar(select(func.count(Application.id)).where(Application.county_id == county.id))
-    with use_case():  # all sample applications or none, so a failed run can simply be repeated
+    with use_case() as uow:  # all sample applications or none, so a failed run can simply be repeated
         created = 0 if existing or not applications else _seed_applications(county, townships, today)
+        uow.commit()
     return {"county": county.name, "townships": len(townships), "applications_created": created}
 
 
@@ -121,8 +123,9 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
             "id_number": _fake_id(rng) if i % 4 else None, "village_id": village.id, "intake": intake,
             "description": words, "urgent": urgent, "household_size": rng.randint(1, 6),
         }
-        detail = services.open_application(staff["hotline"], payload, channel=("hotline", "wechat", "window")[i % 3],
-                                           today=opened)
+        channel = ("hotline", "wechat", "window")[i % 3]
+        follower = f"o_demo_resident_{i:02d}" if channel == "wechat" else None  # who submitted it follows it
+        detail = services.open_application(staff["hotline"], payload, channel=channel, today=opened, follower=follower)
         version = detail["version"]
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]

@@ -63,3 +63,10 @@ def mask_phone(value: str | None) -> str | None:
 def mask_name(value: str) -> str:
     # 张三 → 张*, 欧阳小明 → 欧***: enough for a clerk to recognise a caller, not for a stranger.
     return value[:1] + "*" * max(len(value) - 1, 1) if value else value
+
+
+def mask_openid(openid: str | None) -> str:
+    """A WeChat account as logs and staff see it: enough to tell two apart, not to message one."""
+    if not openid:
+        return "-"
+    return openid[:4] + "…" + openid[-2:] if len(openid) > 8 else "…"

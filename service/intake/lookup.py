@@ -33,6 +33,7 @@ def public_status(case_no: str, id_last4: str) -> dict:
 def owns(app: Application, id_last4: str) -> bool:
     given = (id_last4 or "").strip().upper()
     encrypted = app.applicant.id_number_encrypted
-    # Callers who gave no ID number on the phone prove themselves with their phone's last four digits.
-    secret = current_app.extensions["field_protector"].decrypt(encrypted) if encrypted else app.applicant.phone
+    # Callers who gave no ID number on the phone prove themselves with the last four digits of the phone
+    # they gave with this application.
+    secret = current_app.extensions["field_protector"].decrypt(encrypted) if encrypted else app.contact_phone
     return bool(secret) and hmac.compare_digest(secret[-4:].upper(), given)

@@ -3,11 +3,16 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
 from service.intake.deadlines import NO_DEADLINE
+from service.intake.workflow import OPEN_STATES
+
+# one open application per applicant and intake, kept by the database even when two calls race
+_OPEN_SQL = text("status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATES) + ")")
+_ACTIVE_SQL = text("removed_at IS NULL")
 
 
 def utcnow() -> dt.datetime:
@@ -49,13 +54,15 @@ class Village(db.Model):
 
 
 class Applicant(db.Model):
+    """The applicant's file: created from the first application, changed only by a clerk confirming a
+    difference an application showed (never by a chat message or a call)."""
+
     __tablename__ = "applicants"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     id_number_encrypted: Mapped[str | None] = mapped_column(Text)
     id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(11), index=True)
-    wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     village: Mapped[Village | None] = relationship()
@@ -69,6 +76,8 @@ class Application(db.Model):
         Index("ix_applications_township_status_queue", "township_id", "status", "priority", "queue_due", "id"),
         Index("ix_applications_county_queue", "county_id", "priority", "queue_due", "id"),
         Index("ix_applications_county_status_queue", "county_id", "status", "priority", "queue_due", "id"),
+        Index("uq_applications_open_per_intake", "applicant_id", "intake", unique=True,
+              postgresql_where=_OPEN_SQL, sqlite_where=_OPEN_SQL),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(12), unique=True)
@@ -90,6 +99,11 @@ class Application(db.Model):
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    # the application's own contact, as given with it: notices and call-backs use it, the file is untouched
+    contact_name: Mapped[str | None] = mapped_column(String(40))
+    contact_phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    # a clerk's decision on each difference from the file: {"phone": {"decision", "by", "at"}}
+    file_review: Mapped[dict | None] = mapped_column(JSON)
     household_size: Mapped[int | None]
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
@@ -115,6 +129,32 @@ class Application(db.Model):
     events: Mapped[list["ApplicationEvent"]] = relationship(
         back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
+    followers: Mapped[list["Follower"]] = relationship(
+        back_populates="application", order_by="Follower.id", cascade="all, delete-orphan"
+    )
+
+
+FOLLOWER_SOURCES = ("submitted", "bound", "migrated")
+
+
+class Follower(db.Model):
+    """A WeChat account that hears about one application: the account that submitted it, one that bound it
+    with the case number and ID's last four, or one carried over from the old one-account-per-applicant
+    binding. Removing one (staff, audited) keeps the row, so who followed when stays on record."""
+
+    __tablename__ = "application_followers"
+    __table_args__ = (
+        Index("uq_application_followers_active", "application_id", "openid", unique=True,
+              postgresql_where=_ACTIVE_SQL, sqlite_where=_ACTIVE_SQL),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[dt.datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    application: Mapped[Application] = relationship(back_populates="followers")
 
 
 class Material(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from service.auth.models import StaffUser
 from service.extensions import db
-from service.intake import deadlines
+from service.intake import access, applicants, deadlines, followers
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
 from service.intake.models import Application, utcnow
@@ -44,8 +44,8 @@ def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict
     return {
         "case_no": app.case_no, "intake": app.intake, "intake_label": wf.INTAKE_LABELS[app.intake],
         "status": app.status, "status_label": wf.STATUS_LABELS[app.status], "urgent": app.urgent,
-        "channel": app.channel, "applicant_name": mask_name(app.applicant.name),
-        "applicant_phone": mask_phone(app.applicant.phone), **_place(app), **_clock(app, today),
+        "channel": app.channel, "applicant_name": mask_name(app.contact_name or app.applicant.name),
+        "applicant_phone": mask_phone(app.contact_phone), **_place(app), **_clock(app, today),
         "assigned_to": assignee_names.get(app.assigned_to_id) if app.assigned_to_id else None,
         "version": app.version, "created_at": app.created_at.isoformat(timespec="seconds") + "Z",
     }
@@ -60,10 +60,17 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
     row.update({
         "scheme": app.scheme, "description": app.description, "household_size": app.household_size,
         "total_days": limits.total_days,  # the county's own limits, as the resident is told them
+        # as given with this application; the file only for those who may see it, differences for all
         "applicant": {
-            "name": app.applicant.name, "phone": mask_phone(app.applicant.phone),
-            "id_number": _id_masked(app.applicant), "has_wechat": bool(app.applicant.wechat_openid),
+            "name": app.contact_name or app.applicant.name, "phone": mask_phone(app.contact_phone),
+            "id_number": _id_masked(app.applicant),
+            "has_wechat": any(f.removed_at is None for f in app.followers),
         },
+        "file": _file(app, actor),
+        "file_differences": applicants.differences(app, actor),
+        "can_review_file": actor is not None and access.reviews_file(actor, app),
+        "followers": followers.listing(app) if actor is not None else [],
+        "can_remove_followers": actor is not None and actor.role in wf.CASEWORKERS,
         "route": app.route,
         "approved_amount": str(app.approved_amount) if app.approved_amount is not None else None,
         "first_month": app.first_month,
@@ -88,28 +95,50 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
     return row
 
 
+def _file(app, actor) -> dict | None:
+    applicant = app.applicant
+    if not access.sees_file(actor, applicant, app.county_id):
+        return None
+    village = applicant.village
+    return {"name": applicant.name, "phone": mask_phone(applicant.phone),
+            "village": f"{village.township.name}{village.name}" if village else None}
+
+
 REPEAT_WINDOW = dt.timedelta(days=365)  # 临时救助: same household, same cause, again within 12 months → refused
 
 
 def _other_applications(app, actor) -> dict:
     """The applicant's other applications (open, or from the last 12 months) so staff see repeats;
-    a 临时救助 already granted within 12 months is called out, as the rules refuse the same cause again."""
+    a 临时救助 already granted within 12 months is called out, as the rules refuse the same cause again.
+    Those this actor may not be told of (another township's, anything for an operator) say only that
+    they exist and whether they are open."""
     since = utcnow() - REPEAT_WINDOW
     others = db.session.scalars(
         select(Application).where(Application.applicant_id == app.applicant_id, Application.id != app.id,
                                   or_(Application.created_at >= since, Application.status.in_(wf.OPEN_STATES)))
         .options(joinedload(Application.township))  # each row names its township
         .order_by(Application.created_at.desc()).limit(10)).all()
-    items = [{
+    shown = [o for o in others if actor is not None and access.discloses(o, actor)]
+    items = [_other(o) if o in shown else _withheld(o, actor) for o in others]
+    granted = [o for o in shown if o.intake == "temporary_relief" and o.created_at >= since
+               and (o.status == wf.APPROVED or o.emergency_aid_amount is not None)]
+    return {"other_applications": items,
+            "repeat_relief": app.intake == "temporary_relief" and bool(granted),
+            "repeat_relief_cases": [o.case_no for o in granted] if app.intake == "temporary_relief" else []}
+
+
+def _other(o) -> dict:
+    return {
         "case_no": o.case_no, "intake": o.intake, "intake_label": wf.INTAKE_LABELS[o.intake],
         "status": o.status, "status_label": wf.STATUS_LABELS[o.status], "township": o.township.name,
         "created_at": o.created_at.isoformat(timespec="seconds") + "Z",
         "approved_amount": str(o.approved_amount) if o.approved_amount is not None else None,
         "emergency_aid_amount": str(o.emergency_aid_amount) if o.emergency_aid_amount is not None else None,
-        "visible": actor is None or actor.sees_township(o.township_id, o.county_id),
-    } for o in others]
-    granted = [o for o in others if o.intake == "temporary_relief" and o.created_at >= since
-               and (o.status == wf.APPROVED or o.emergency_aid_amount is not None)]
-    return {"other_applications": items,
-            "repeat_relief": app.intake == "temporary_relief" and bool(granted),
-            "repeat_relief_cases": [o.case_no for o in granted] if app.intake == "temporary_relief" else []}
+        "visible": True,
+    }
+
+
+def _withheld(o, actor) -> dict:
+    elsewhere = actor is not None and actor.role == access.WINDOW
+    label = ("已有在办申请" if o.status in wf.OPEN_STATES else "另有申请记录") + ("（其他乡镇）" if elsewhere else "")
+    return {"visible": False, "open": o.status in wf.OPEN_STATES, "label": label}

@@ -4,7 +4,7 @@ import base64
 import datetime as dt
 import json
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from service.auth.actor import Actor
@@ -66,10 +66,10 @@ def list_queue(actor: Actor, filters: dict, *, today: dt.date | None = None) -> 
         query = query.where(Application.assigned_to_id == actor.id)
     if filters.get("case_no"):
         query = query.where(Application.case_no == normalise(filters["case_no"]))
-    if filters.get("phone"):
-        query = query.where(Application.applicant_id.in_(
-            select(Applicant.id).where(Applicant.phone == normalise_phone(filters["phone"]))
-        ))
+    if filters.get("phone"):  # the phone given with the application, or the one on the applicant's file
+        phone = normalise_phone(filters["phone"])
+        query = query.where(or_(Application.contact_phone == phone, Application.applicant_id.in_(
+            select(Applicant.id).where(Applicant.phone == phone))))
     order = (Application.priority, Application.queue_due, Application.id)
     if filters.get("cursor"):
         query = query.where(tuple_(*order) > tuple_(*decode_cursor(filters["cursor"])))

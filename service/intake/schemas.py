@@ -49,3 +49,8 @@ class ActionSchema(VersionSchema):
 class LookupSchema(Schema):
     case_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
     id_last4 = fields.String(required=True, validate=validate.Length(equal=4))
+
+
+class FileReviewSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("confirm", "reject")),
+                             metadata={"description": "confirm: the file takes the application's value; reject"})

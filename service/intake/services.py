@@ -1,4 +1,5 @@
-"""Use cases of the intake: log a call, claim, act on an application, reveal an ID. The only place that commits.
+"""Use cases of the intake: log a call, claim, act on an application, reveal an ID, review a difference from
+the applicant's file, remove a follower. Each commits through its unit of work.
 
 Each takes primitives and an Actor, fetches, checks, asks the workflow, commits, and returns plain dicts.
 """
@@ -7,17 +8,18 @@ import datetime as dt
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from service import notify
 from service.auth import audit
 from service.auth.actor import Actor
 from service.auth.models import StaffUser
 from service.clock import today as beijing_today
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from service.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from service.extensions import db
-from service.intake import deadlines
+from service.intake import access, applicants, deadlines, followers
 from service.intake import workflow as wf
-from service.intake.case_numbers import new_case_number, normalise
+from service.intake.case_numbers import new_case_number
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
 from service.intake.materials import checklist_for
 from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village, utcnow
@@ -34,14 +36,7 @@ def _limits(app: Application, county: County):
     return limits_for(app.intake, app.scheme, (county.settings or {}).get("time_limits"))
 
 
-def _get_for(actor: Actor, case_no: str, *, lock: bool = False) -> Application:
-    query = select(Application).where(Application.case_no == normalise(case_no))
-    app = db.session.scalars(query.with_for_update() if lock else query).first()
-    if app is None:
-        raise NotFound("没有找到该案件号的申请")
-    if not actor.sees_township(app.township_id, app.county_id):
-        raise Forbidden()
-    return app
+_get_for = access.get_for
 
 
 def _record(app, action, from_status, actor: Actor | None, note=None, data=None, label=None):
@@ -80,29 +75,6 @@ def _validate_call(payload: dict) -> dict:
             "id_number": normalise_id_number(id_number) if id_number else None}
 
 
-def _match_applicant(name: str, phone: str, id_number: str | None, village: Village) -> Applicant:
-    """The same person by ID hash, else by phone and name; otherwise a new applicant."""
-    applicant = None
-    id_hash = protector().lookup_hash(id_number) if id_number else None
-    if id_hash:
-        applicant = db.session.scalars(select(Applicant).where(Applicant.id_number_hash == id_hash)).first()
-    if applicant is None:
-        candidates = db.session.scalars(
-            select(Applicant).where(Applicant.phone == phone, Applicant.name == name).order_by(Applicant.id)
-        ).all()
-        # A different ID number on file means a different person sharing the phone (a relative).
-        applicant = next((a for a in candidates if id_hash is None or a.id_number_hash in (None, id_hash)), None)
-    if applicant is None:
-        applicant = Applicant(name=name)
-        db.session.add(applicant)
-    applicant.phone = phone
-    applicant.village = village
-    if id_number and not applicant.id_number_hash:
-        applicant.id_number_encrypted = protector().encrypt(id_number)
-        applicant.id_number_hash = id_hash
-    return applicant
-
-
 def _new_case_no(today: dt.date) -> str:
     while True:
         case_no = new_case_number(today)
@@ -111,38 +83,61 @@ def _new_case_no(today: dt.date) -> str:
 
 
 def open_application(actor: Actor | None, payload: dict, *, channel: str, today: dt.date | None = None,
-                     route: dict | None = None) -> dict:
-    """A new application from a hotline call, the window or a chat: applicant matched, clock started."""
+                     route: dict | None = None, follower: str | None = None) -> dict:
+    """A new application from a hotline call, the window or a chat (`follower`: the WeChat account that
+    submitted it, which then follows it): applicant matched, their file left as it is, clock started.
+    Two at once for one person and intake: one opens, the other gets the duplicate refusal."""
     today = today or beijing_today()
     name = (payload.get("name") or "").strip()
     checked = _validate_call(payload)
     if not name:
         raise InvalidInput(fields={"name": ["请填写申请人姓名"]})
-    village = checked["village"]
-    township = village.township
+    township = checked["village"].township
     if actor is not None and actor.county_id != township.county_id:
         raise Forbidden("该村不在本县范围内")
-    with use_case():
-        applicant = _match_applicant(name, checked["phone"], checked["id_number"], village)
-        _refuse_duplicate(applicant, payload["intake"])
+    try:
+        return _open(actor, payload, name, checked, channel, today, route, follower)
+    except IntegrityError:
+        # a call racing this one committed the same new ID number, or an open application of this intake,
+        # first (the database's unique keys); looking again finds it and refuses as for any duplicate
+        try:
+            return _open(actor, payload, name, checked, channel, today, route, follower)
+        except IntegrityError:
+            raise Conflict(RACED, code="duplicate_open_application") from None
+
+
+RACED = "刚刚已有人为该申请人登记了同类申请，请不要重复登记；稍后可在队列中查到"
+
+
+def _open(actor, payload, name, checked, channel, today, route, follower) -> dict:
+    village = checked["village"]
+    township = village.township
+    county = township.county
+    with use_case() as uow:
+        applicant = applicants.match(name, checked["phone"], checked["id_number"], village)
+        _refuse_duplicate(applicant, payload["intake"], actor, follower, county)
         app = Application(
             case_no=_new_case_no(today), intake=payload["intake"], scheme=payload.get("scheme"),
             channel=channel, description=payload["description"].strip(), urgent=bool(payload.get("urgent")),
             status=wf.SUBMITTED, county_id=township.county_id, township_id=township.id, village_id=village.id,
-            applicant=applicant, household_size=payload.get("household_size"),
-            created_by_id=actor.id if actor else None, route=route,
+            applicant=applicant, contact_name=name, contact_phone=checked["phone"],
+            household_size=payload.get("household_size"), created_by_id=actor.id if actor else None, route=route,
         )
-        county = township.county
         app.materials = [Material(name=n) for n in checklist_for(app.intake, county.settings)]
         _set_clock(app, deadlines.step_deadline(wf.SUBMITTED, _limits(app, county), today, urgent=app.urgent))
         db.session.add(app)
+        if follower:
+            followers.follow(app, follower, "submitted")  # before the notice, so "received" reaches it
         labels = {"hotline": "热线来电登记", "wechat": "微信公众号申请", "window": "窗口现场申请"}
         _record(app, "submit", None, actor, note=labels.get(channel), label=None if actor else "申请人")
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
-def _refuse_duplicate(applicant: Applicant, intake: str) -> None:
+def _refuse_duplicate(applicant: Applicant, intake: str, actor: Actor | None, openid: str | None,
+                      county: County) -> None:
     if applicant.id is None:
         return
     existing = db.session.scalars(select(Application).where(
@@ -150,11 +145,7 @@ def _refuse_duplicate(applicant: Applicant, intake: str) -> None:
         Application.status.in_(wf.OPEN_STATES),
     )).first()
     if existing:
-        raise Conflict(
-            f"该申请人已有一件办理中的{wf.INTAKE_LABELS[intake]}申请（案件号 {existing.case_no}），"
-            "请在原申请中补充情况，不要重复登记",
-            code="duplicate_open_application",
-        )
+        raise access.duplicate_refusal(existing, actor, openid, (county.settings or {}).get("hotline"))
 
 
 def _check_version(app: Application, expected: int | None) -> None:
@@ -164,7 +155,7 @@ def _check_version(app: Application, expected: int | None) -> None:
 
 def claim(actor: Actor, case_no: str, expected_version: int | None, *, today: dt.date | None = None) -> dict:
     today = today or beijing_today()
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         _check_version(app, expected_version)
         if actor.role not in wf.CASEWORKERS:
@@ -177,14 +168,16 @@ def claim(actor: Actor, case_no: str, expected_version: int | None, *, today: dt
         app.assigned_to_id = actor.id
         _record(app, "claim", app.status, actor)
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
 def act(actor: Actor, case_no: str, action: str, params: dict, expected_version: int | None,
         *, today: dt.date | None = None) -> dict:
     """Take one workflow step; a stale version or a concurrent change is a 409, never a lost update."""
     today = today or beijing_today()
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         _check_version(app, expected_version)
         county = db.session.get(County, app.county_id)
@@ -192,6 +185,8 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
         change = wf.decide(case, action, actor.role, params, today=today,
                            township_limit=limits.township_approval_limit)
+        if change.intake != app.intake:  # a transfer may not make a second open application of one intake
+            _refuse_duplicate(app.applicant, change.intake, actor, None, county)
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one
             _apply(app, change, county, today)
         note = change.data.get("reason") or change.data.get("note")
@@ -199,7 +194,9 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
             note = note or wf.reroute_note(case.intake, change.intake, app.route)
         _record(app, action, change.from_status, actor, note=note, data=_jsonable(change.data))
         db.session.flush()
-        return application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today)
+        uow.commit()
+        return detail
 
 
 def _apply(app: Application, change: wf.Change, county: County, today: dt.date) -> None:
@@ -270,14 +267,41 @@ def detail(actor: Actor, case_no: str, *, today: dt.date | None = None) -> dict:
 def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None) -> dict:
     """The full ID number and phone, for staff whose work needs them (checking papers, calling the
     applicant back); every reveal and every refusal is audited."""
-    with use_case():
+    with use_case() as uow:
         app = _get_for(actor, case_no)
         allowed = actor.role in wf.CASEWORKERS
         audit.record("reveal_id_number", actor.id, "application", app.case_no, "granted" if allowed else "refused",
                      remote_addr)
-        if not allowed:
-            db.session.commit()  # the refusal is evidence too; keep it before raising
-            raise Forbidden("您的角色不能查看完整身份证号码")
-        encrypted = app.applicant.id_number_encrypted
-        return {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
-                "phone": app.applicant.phone}
+        revealed = None
+        if allowed:
+            encrypted = app.applicant.id_number_encrypted
+            revealed = {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
+                        "phone": app.contact_phone or app.applicant.phone}  # the call-back number given with it
+        uow.commit()  # the refusal is evidence too: kept, then raised
+    if not allowed:
+        raise Forbidden("您的角色不能查看完整身份证号码")
+    return revealed
+
+
+def review_file_difference(actor: Actor, case_no: str, field: str, decision: str, *,
+                           remote_addr: str | None = None, today: dt.date | None = None) -> dict:
+    """A clerk confirms into the applicant's file what this application gave differently, or rejects it."""
+    with use_case() as uow:
+        app = _get_for(actor, case_no, lock=True)
+        applicants.review(actor, app, field, decision, remote_addr)
+        db.session.flush()
+        result = application_detail(app, actor, today=today or beijing_today())
+        uow.commit()
+        return result
+
+
+def remove_follower(actor: Actor, case_no: str, follower_id: int, *, remote_addr: str | None = None,
+                    today: dt.date | None = None) -> dict:
+    """Staff stop a WeChat account hearing about this application (e.g. one the applicant does not know)."""
+    with use_case() as uow:
+        app = _get_for(actor, case_no, lock=True)
+        followers.remove(actor, app, follower_id, remote_addr)
+        db.session.flush()
+        result = application_detail(app, actor, today=today or beijing_today())
+        uow.commit()
+        return result

@@ -9,7 +9,14 @@ from service.extensions import db, limiter
 from service.intake import lookup, queue, services
 from service.intake import workflow as wf
 from service.intake.models import Township
-from service.intake.schemas import ActionSchema, CallSchema, LookupSchema, QueueArgsSchema, VersionSchema
+from service.intake.schemas import (
+    ActionSchema,
+    CallSchema,
+    FileReviewSchema,
+    LookupSchema,
+    QueueArgsSchema,
+    VersionSchema,
+)
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1", description="受理、窗口队列与办理")
 public = Blueprint("public", __name__, url_prefix="/api/v1/public", description="申请人自助查询")
@@ -65,6 +72,23 @@ def act(body, case_no, action, actor):
 def reveal_id(case_no, actor):
     """查看完整身份证号和手机号（记入审计日志）"""
     return services.reveal_id_number(actor, case_no, request.remote_addr)
+
+
+@blp.route("/applications/<case_no>/file-differences/<any(name, phone, village):field>", methods=["POST"])
+@require_staff("window", "county")
+@blp.arguments(FileReviewSchema)
+@blp.response(200)
+def review_file(body, case_no, field, actor):
+    """与档案不同：确认后更新申请人档案（confirm），或不采用（reject）；记入审计日志"""
+    return services.review_file_difference(actor, case_no, field, body["decision"], remote_addr=request.remote_addr)
+
+
+@blp.route("/applications/<case_no>/followers/<int:follower_id>", methods=["DELETE"])
+@require_staff("window", "county")
+@blp.response(200)
+def remove_follower(case_no, follower_id, actor):
+    """移除关注此申请的微信（此后的通知不再发给它；记入审计日志）"""
+    return services.remove_follower(actor, case_no, follower_id, remote_addr=request.remote_addr)
 
 
 @blp.route("/townships")

@@ -17,8 +17,9 @@ UNSETTLED = (PENDING, SENDING)
 _UNSETTLED_SQL = text("status IN ('pending', 'sending')")
 STATUSES = (PENDING, SENDING, SENT, DELIVERED, DEAD)
 
-# Channels. "applicant": decided when sent (WeChat template if the applicant follows the account,
-# else SMS to their phone), so an openid bound after the change is still used.
+# Channels. "applicant": a notice about an application, to the follower in to_openid (a WeChat template,
+# SMS to the application's phone when WeChat refuses), or with no to_openid by SMS to that phone, read when
+# sent so a phone given after the change is still used.
 APPLICANT, WECHAT_TEMPLATE, WECHAT_CS, SMS = "applicant", "wechat_template", "wechat_cs", "sms"
 
 
@@ -46,7 +47,8 @@ class Notification(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     channel: Mapped[str] = mapped_column(String(16))
-    # explicit recipients (customer-service messages, staff digests); applicant rows look theirs up
+    # recipients: the follower (applicant rows) or the explicit one (customer service, digests); an applicant
+    # row without a phone uses the application's phone when sent
     to_openid: Mapped[str | None] = mapped_column(String(64))
     to_phone: Mapped[str | None] = mapped_column(String(11))
     # what to say: the long plain text (SMS, customer service) and the ≤20-character template fields
@@ -63,6 +65,8 @@ class Notification(db.Model):
     # sent with every attempt (template client_msg_id, SMS idempotency_key): a resend after a crash
     # between send and record is recognised as the same notice
     idempotency_key: Mapped[str] = mapped_column(String(40), unique=True, default=new_key)
+    # the rows of one notice to an application's followers share it: never two SMS to one phone for it
+    notice_key: Mapped[str | None] = mapped_column(String(32), index=True)
     # set for notices that must be written at most once (overdue apology per step, daily digest)
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     sent_via: Mapped[str | None] = mapped_column(String(16))

@@ -36,8 +36,9 @@ def enqueue_once(by_key: dict, enqueue, what: str, *, limit: int | None = None) 
     done = set(db.session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(by_key))))
     todo = [(key, item) for key, item in by_key.items() if key not in done][:limit]
     try:
-        with use_case():
+        with use_case() as uow:
             written = sum(enqueue(key, item) is not False for key, item in todo)
+            uow.commit()
     except IntegrityError:
         log.info("%s written concurrently by another worker; the next scan catches up", what)
         return 0
@@ -139,7 +140,7 @@ def _digest_row(user: StaffUser, phone: str, agenda: dict, today: dt.date) -> No
 
 def set_staff_target(username: str, phone: str | None, *, daily_digest: bool = True) -> dict:
     """Where a staff member gets the morning digest (None removes it); for the CLI and admins."""
-    with use_case():
+    with use_case() as uow:
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
         if user is None:
             raise NotFound(f"没有用户 {username}")
@@ -147,6 +148,7 @@ def set_staff_target(username: str, phone: str | None, *, daily_digest: bool = T
         if phone is None:
             if target is not None:
                 db.session.delete(target)
+            uow.commit()
             return {"username": username, "phone": None}
         if problem := phone_problem(phone):
             raise InvalidInput(fields={"phone": [problem]})
@@ -154,4 +156,6 @@ def set_staff_target(username: str, phone: str | None, *, daily_digest: bool = T
             target = StaffNotifyTarget(staff_id=user.id, phone=normalise_phone(phone))
             db.session.add(target)
         target.phone, target.daily_digest = normalise_phone(phone), daily_digest
-        return {"username": username, "phone": target.phone, "daily_digest": daily_digest}
+        result = {"username": username, "phone": target.phone, "daily_digest": daily_digest}
+        uow.commit()
+        return result

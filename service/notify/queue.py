@@ -22,9 +22,11 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, event, func, or_, select, update
 
 from service.extensions import db
-from service.intake.models import Applicant, Application
-from service.notify.models import DEAD, PENDING, SENDING, SENT, UNSETTLED, Notification
+from service.intake.models import Application
+from service.notify.models import DEAD, PENDING, SENDING, SENT, SMS, UNSETTLED, Notification
 from service.unit_of_work import use_case
+
+SMS_MERGED = "同一通知已有短信发往这个手机号，不再重复发送"
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,11 @@ class Job:
     template_id: str | None
     fields: dict
     url: str | None
-    openid: str | None  # the explicit recipient, else the applicant's WeChat at claim time
-    phone: str | None
+    openid: str | None  # the follower (or customer-service recipient); none: SMS to the application's phone
+    phone: str | None  # the explicit phone, else the application's contact phone at claim time
     application_id: int | None
     lease_until: dt.datetime
+    notice_key: str | None = None
 
 
 def relax_commits(engine) -> None:
@@ -90,7 +93,7 @@ def claim(limit: int, *, now: dt.datetime, lease_seconds: float) -> list[Job]:
     """Claim up to `limit` due rows for this worker; returns them oldest due first."""
     n = Notification
     token = secrets.token_hex(16)
-    with use_case():
+    with use_case() as uow:
         # a few times the batch, so concurrent workers that see the same heads each find rows to lock
         heads = list(db.session.scalars(_due_heads(now, limit * 4)))
         if not heads:
@@ -110,22 +113,23 @@ def claim(limit: int, *, now: dt.datetime, lease_seconds: float) -> list[Job]:
         if not claimed:
             return []
         rows = db.session.execute(
-            select(n, Applicant.wechat_openid, Applicant.phone)
+            select(n, Application.contact_phone)
             .outerjoin(Application, Application.id == n.application_id)
-            .outerjoin(Applicant, Applicant.id == Application.applicant_id)
             .where(n.id.in_(claimed)).order_by(n.next_attempt_at, n.id)
             .execution_options(populate_existing=True)
         ).all()
-        return [_job(row, openid, phone) for row, openid, phone in rows]
+        jobs = [_job(row, phone) for row, phone in rows]
+        uow.commit()
+        return jobs
 
 
-def _job(row: Notification, applicant_openid: str | None, applicant_phone: str | None) -> Job:
+def _job(row: Notification, contact_phone: str | None) -> Job:
     return Job(
         id=row.id, claim_token=row.claim_token, kind=row.kind, channel=row.channel, attempts=row.attempts,
         idempotency_key=row.idempotency_key, text=row.text, sms_sign=row.sms_sign or "",
         template_id=row.template_id, fields=dict(row.fields or {}), url=row.url,
-        openid=row.to_openid or applicant_openid, phone=row.to_phone or applicant_phone,
-        application_id=row.application_id, lease_until=row.lease_until,
+        openid=row.to_openid, phone=row.to_phone or contact_phone,
+        application_id=row.application_id, lease_until=row.lease_until, notice_key=row.notice_key,
     )
 
 
@@ -142,17 +146,37 @@ def _settle_statement(keys: tuple[str, ...]):
 
 def _settle(job: Job, now: dt.datetime, **values) -> bool:
     """Write the outcome if the row is still ours (its lease may have run out and been re-claimed)."""
+    with use_case() as uow:
+        settled = _settle_row(job, now, values)
+        uow.commit()
+        return settled
+
+
+def _settle_row(job: Job, now: dt.datetime, values: dict) -> bool:
     keys = tuple(sorted(values))
     params = {"row_id": job.id, "row_token": job.claim_token, "row_now": now,
               **{f"v_{key}": values[key] for key in keys}}
-    with use_case():
-        return db.session.execute(_settle_statement(keys), params).rowcount == 1
+    return db.session.execute(_settle_statement(keys), params).rowcount == 1
 
 
 def record_sent(job: Job, now: dt.datetime, *, via: str, openid: str | None, phone: str | None,
                 msgid: int | None = None) -> bool:
+    recipient = {"to_phone": phone} if via == SMS else {"to_openid": openid}  # a follower's row keeps its openid
     return _settle(job, now, status=SENT, sent_via=via, sent_at=now, wechat_msgid=msgid, last_error=None,
-                   to_openid=openid if via != "sms" else None, to_phone=phone if via == "sms" else None)
+                   **recipient)
+
+
+def sms_already_covers(notice_key: str | None, phone: str, row_id: int) -> bool:
+    """Whether another row of this notice already goes (or went) by SMS to `phone`. The notice's rows are
+    locked in id order first, so two followers falling back at once wait for each other instead of both
+    sending; call it inside the unit of work that then converts the row."""
+    if not notice_key:
+        return False
+    n = Notification
+    rows = select(n.id, n.channel, n.to_phone).where(n.notice_key == notice_key).order_by(n.id)
+    if db.engine.dialect.name == "postgresql":
+        rows = rows.with_for_update()
+    return any(i != row_id and channel == SMS and to == phone for i, channel, to in db.session.execute(rows))
 
 
 def record_retry(job: Job, now: dt.datetime, *, delay: float, error: str) -> bool:
@@ -161,9 +185,18 @@ def record_retry(job: Job, now: dt.datetime, *, delay: float, error: str) -> boo
 
 
 def record_fallback(job: Job, now: dt.datetime, *, phone: str, reason: str) -> bool:
-    """WeChat refused because of the user: the same notice goes by SMS, with a fresh retry budget."""
-    return _settle(job, now, status=PENDING, channel="sms", to_phone=phone, next_attempt_at=now, attempts=0,
-                   fallback_reason=reason[:100], last_error=reason[:255])
+    """WeChat refused because of the user: the same notice goes by SMS, with a fresh retry budget; when
+    another follower's row of this notice already goes to that phone by SMS, this one is done with it."""
+    with use_case() as uow:
+        if sms_already_covers(job.notice_key, phone, job.id):
+            values = {"status": SENT, "sent_via": SMS, "sent_at": now, "fallback_reason": reason[:100],
+                      "last_error": SMS_MERGED}
+        else:
+            values = {"status": PENDING, "channel": SMS, "to_phone": phone, "next_attempt_at": now, "attempts": 0,
+                      "fallback_reason": reason[:100], "last_error": reason[:255]}
+        settled = _settle_row(job, now, values)
+        uow.commit()
+        return settled
 
 
 def record_dead(job: Job, now: dt.datetime, *, error: str, tried_openid: str | None = None) -> bool:

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from service.auth.actor import Actor
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.intake.identity import mask_phone
+from service.intake.followers import active_openids
+from service.intake.identity import mask_openid, mask_phone
 from service.intake.models import Application, County, utcnow
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, KIND_LABELS, application_context, base_context
@@ -26,11 +27,13 @@ from service.notify.models import (
     STATUSES,
     WECHAT_CS,
     Notification,
+    new_key,
 )
+from service.notify.queue import SMS_MERGED, sms_already_covers
 from service.unit_of_work import use_case
-from service.wechat.messages import mask_openid
 
 log = logging.getLogger(__name__)
+FOLLOWER_REMOVED = "该微信的关注已被工作人员移除，未发送（同一通知已发给其他收件人）"
 
 
 def _settings(county: County) -> dict:
@@ -51,7 +54,7 @@ def _enabled(settings: dict, kind: str) -> bool:
     return isinstance(spec, dict) and spec.get("enabled", True) is not False
 
 
-def enqueue_for_event(app: Application, action: str) -> Notification | None:
+def enqueue_for_event(app: Application, action: str) -> list[Notification] | None:
     """Called for every recorded action, inside its transaction: the applicant's notice, if any."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
@@ -60,7 +63,11 @@ def enqueue_for_event(app: Application, action: str) -> Notification | None:
 
 
 def enqueue_application_notice(app: Application, kind: str, *, dedupe_key: str | None = None,
-                               context_extra: dict | None = None) -> Notification | None:
+                               context_extra: dict | None = None) -> list[Notification] | None:
+    """One row per active follower (a WeChat template each, SMS to the application's phone when WeChat
+    refuses), or one SMS row when nobody follows or there is no template. The rows share the application's
+    ordering key, so every recipient hears of the changes in order, and a notice key, so their fallbacks
+    send the application's phone one SMS, not one per follower. `dedupe_key` goes on the first row."""
     county = db.session.get(County, app.county_id)
     settings = _settings(county)
     if not _enabled(settings, kind):
@@ -69,14 +76,16 @@ def enqueue_application_notice(app: Application, kind: str, *, dedupe_key: str |
         db.session.flush()
     context = {**application_context(app, county), **(context_extra or {})}
     message = _compose(kind, context, settings)
-    row = Notification(
+    recipients = (active_openids(app.id) if message.template_id else []) or [None]
+    notice = new_key()
+    rows = [Notification(
         kind=kind, ordering_key=f"a{app.id}", county_id=app.county_id, township_id=app.township_id,
-        application_id=app.id, channel=APPLICANT, text=message.text, template_id=message.template_id,
-        fields=message.fields, url=message.url, dedupe_key=dedupe_key,
-        sms_sign=wording.sms_sign(settings, context),
-    )
-    db.session.add(row)
-    return row
+        application_id=app.id, channel=APPLICANT, to_openid=openid, text=message.text,
+        template_id=message.template_id, fields=message.fields, url=message.url, notice_key=notice,
+        dedupe_key=dedupe_key if i == 0 else None, sms_sign=wording.sms_sign(settings, context),
+    ) for i, openid in enumerate(recipients)]
+    db.session.add_all(rows)
+    return rows
 
 
 def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None, phone: str | None = None,
@@ -84,7 +93,7 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
     """A customer-service (客服) text to a WeChat user, sent by the worker in order with the user's
     other customer-service messages. Call it inside the chat turn's use case; only useful within 48 h
     of the user's last message (WeChat answers 45015 after that: the text then goes by SMS to `phone`,
-    or to the application's applicant's phone, when there is one). Returns the outbox row id."""
+    or to the phone given with the application, when there is one). Returns the outbox row id."""
     text = wording.plain(text)
     if not openid or not text:
         raise InvalidInput("客服消息需要收件人和内容")
@@ -98,7 +107,7 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
         code = current_app.config.get("COUNTY_CODE")
         county = db.session.scalars(select(County).where(County.code == code)).first() if code else None
     sign = wording.sms_sign(_settings(county), base_context(county)) if county else ""
-    with use_case():
+    with use_case() as uow:
         row = Notification(
             kind="cs_text", ordering_key="u" + hashlib.sha256(openid.encode()).hexdigest()[:32],
             county_id=county.id if county else None, township_id=township_id, application_id=application_id,
@@ -107,14 +116,16 @@ def enqueue_cs_text(openid: str, text: str, *, application_id: int | None = None
         )
         db.session.add(row)
         db.session.flush()
-        return row.id
+        row_id = row.id
+        uow.commit()
+        return row_id
 
 
 def record_template_result(openid: str, msgid: int, status: str) -> bool:
     """TEMPLATESENDJOBFINISH from the WeChat callback: `status` is "success", "failed:user block" or
-    "failed: system failed". A failed delivery goes by SMS when the applicant has a phone, else it is
+    "failed: system failed". A failed delivery goes by SMS when the application has a phone, else it is
     dead-lettered for staff. Returns False when no sent notice has that msgid (a stray event)."""
-    with use_case():
+    with use_case() as uow:
         row = db.session.scalars(select(Notification).where(
             Notification.wechat_msgid == int(msgid), Notification.to_openid == openid)).first()
         if row is None:
@@ -123,26 +134,48 @@ def record_template_result(openid: str, msgid: int, status: str) -> bool:
         if status == "success":
             if row.status == SENT:
                 row.status, row.delivered_at = DELIVERED, utcnow()
+            uow.commit()
             return True
         if row.status not in (SENT, DELIVERED):
+            uow.commit()
             return True
         reason = "用户拒收（微信送达回执）" if "block" in (status or "") else "微信送达失败（送达回执）"
-        phone = _applicant_phone(row)
-        if phone:
+        phone = _contact_phone(row)
+        if phone and sms_already_covers(row.notice_key, phone, row.id):
+            row.fallback_reason, row.last_error = reason, SMS_MERGED
+        elif phone:
             row.status, row.channel, row.to_phone = PENDING, SMS, phone
             row.attempts, row.next_attempt_at = 0, utcnow()
             row.fallback_reason = row.last_error = reason
         else:
             row.status, row.last_error = DEAD, reason + "，且没有登记手机号"
         log.info("notification %s delivery %s", row.id, "failed" if status != "success" else "ok")
+        uow.commit()
         return True
 
 
-def _applicant_phone(row: Notification) -> str | None:
+def _contact_phone(row: Notification) -> str | None:
     if row.application_id is None:
         return row.to_phone
     app = db.session.get(Application, row.application_id)
-    return app.applicant.phone if app else None
+    return app.contact_phone if app else None
+
+
+def retarget_unsent(app: Application, openid: str) -> None:
+    """A follower was removed: its unsent notices of `app` go to nobody when another recipient of the same
+    notice remains, else by SMS to the application's phone. Inside the removal's unit of work."""
+    n = Notification
+    for row in db.session.scalars(select(n).where(
+            n.application_id == app.id, n.to_openid == openid, n.channel == APPLICANT,
+            n.status.in_((PENDING, DEAD))).with_for_update()):
+        others = active_openids(app.id)
+        covered = row.notice_key and db.session.scalar(select(func.count()).select_from(n).where(
+            n.notice_key == row.notice_key, n.id != row.id,
+            (n.channel == SMS) | n.to_openid.in_(others)))
+        if covered:
+            row.status, row.last_error = DEAD, FOLLOWER_REMOVED
+        else:
+            row.to_openid, row.status, row.attempts, row.next_attempt_at = None, PENDING, 0, utcnow()
 
 
 # ---- staff: what did not arrive, and trying again ---------------------------------------------------
@@ -193,7 +226,7 @@ def notification_row(row: Notification, case_no: str | None) -> dict:
 
 def retry(actor: Actor, notification_id: int) -> dict:
     """A dead-lettered notice goes back to the queue, due now, with a fresh retry budget."""
-    with use_case():
+    with use_case() as uow:
         row = db.session.get(Notification, notification_id, with_for_update=True)
         if row is None or row.county_id != actor.county_id:
             raise NotFound("没有找到这条通知")
@@ -202,11 +235,15 @@ def retry(actor: Actor, notification_id: int) -> dict:
         if row.status != DEAD:
             raise Conflict("只有发送失败（已停止重试）的通知可以重新发送", code="not_dead")
         if row.application_id is not None and row.kind != "cs_text":
-            # the applicant may have followed the account or given a phone since: decide afresh
-            row.channel, row.to_phone, row.to_openid, row.fallback_reason = APPLICANT, None, None, None
+            if row.to_openid and row.to_openid not in active_openids(row.application_id):
+                raise Conflict("该微信已不再关注此申请，这条通知不再发送", code="not_following")
+            # WeChat may take the follower again, or the application have a phone now: decide afresh
+            row.channel, row.to_phone, row.fallback_reason = APPLICANT, None, None
         row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
         row.claim_token = row.lease_until = None
         log.info("notification %s requeued by staff %s", row.id, actor.id)
         db.session.flush()
         case_no = db.session.get(Application, row.application_id).case_no if row.application_id else None
-        return notification_row(row, case_no)
+        result = notification_row(row, case_no)
+        uow.commit()
+        return result

@@ -6,7 +6,7 @@ Every step is services.act / services.claim / services.reveal_id_number: the sam
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from service.clock import today as beijing_today
-from service.errors import Conflict, InvalidInput
+from service.errors import Conflict, InvalidInput, NotFound
 from service.intake import services
 from service.intake import workflow as wf
 from service.intake.time_limits import INTAKES
@@ -85,6 +85,35 @@ def claim(case_no, actor):
         return _render(actor, services.detail(actor, case_no), status=409, problem=exc.message)
     flash("已认领，此申请由您负责办理", "ok")
     return redirect(url_for("web.application", case_no=result["case_no"]))
+
+
+@bp.route("/applications/<case_no>/file/<field>", methods=["POST"])
+@staff_page("window", "county")
+def review_file(case_no, field, actor):
+    """与档案不同: confirm the application's value into the applicant's file, or reject it (audited)."""
+    decision = request.form.get("decision", "")
+    try:
+        services.review_file_difference(actor, case_no, field, decision, remote_addr=request.remote_addr)
+    except (InvalidInput, Conflict) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _render(actor, services.detail(actor, case_no), status=status, problem=_reason(exc))
+    flash("已确认，申请人档案已更新" if decision == "confirm" else "已记录：不采用，档案不变", "ok")
+    return redirect(url_for("web.application", case_no=case_no))
+
+
+@bp.route("/applications/<case_no>/followers/<int:follower_id>/remove", methods=["POST"])
+@staff_page("window", "county")
+def remove_follower(case_no, follower_id, actor):
+    try:
+        services.remove_follower(actor, case_no, follower_id, remote_addr=request.remote_addr)
+    except (Conflict, NotFound) as exc:
+        return _render(actor, services.detail(actor, case_no), status=exc.status, problem=exc.message)
+    flash("已移除该微信的关注，此后的通知不再发给它", "ok")
+    return redirect(url_for("web.application", case_no=case_no))
+
+
+def _reason(exc) -> str:
+    return "；".join(m for msgs in (exc.fields or {}).values() for m in msgs) or exc.message
 
 
 @bp.route("/applications/<case_no>/reveal-id", methods=["POST"])

@@ -6,7 +6,7 @@ Read-only queries, scoped exactly like list_queue (county; a window clerk's own 
 import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from service.auth.actor import Actor
@@ -79,11 +79,12 @@ def tab_counts(actor: Actor, filters: dict, today: dt.date) -> dict[str, int]:
 
 
 def search_by_name(actor: Actor, name: str, filters: dict, today: dt.date) -> list[dict]:
-    """Applications whose applicant's name contains `name`, any status, queue order."""
+    """Applications whose name as given, or their applicant's name on file, contains `name`; queue order."""
     pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     applicants = select(Applicant.id).where(Applicant.name.like(pattern, escape="\\"))
     query = (
-        _base(actor, filters, today).where(Application.applicant_id.in_(applicants))
+        _base(actor, filters, today).where(or_(Application.contact_name.like(pattern, escape="\\"),
+                                               Application.applicant_id.in_(applicants)))
         .order_by(Application.priority, Application.queue_due, Application.id).limit(NAME_LIMIT)
         .options(joinedload(Application.applicant), joinedload(Application.township),
                  joinedload(Application.village))
@@ -95,18 +96,28 @@ def search_by_name(actor: Actor, name: str, filters: dict, today: dt.date) -> li
     return [application_row(a, today, names) for a in rows]
 
 
-def applicants_by_phone(actor: Actor, phone: str) -> list[dict]:
-    """Who already called from this phone (masked), for the hotline form; only within the actor's county."""
+def callers_by_phone(actor: Actor, phone: str) -> dict:
+    """For the call form, as the caller gives a phone: whose file has it and the open applications given
+    with it or on such a file — told as service.intake.access allows (an operator or a clerk of another
+    township learns only that an open application exists, and of which intake)."""
+    from service.intake import access
     from service.intake.identity import mask_name
-    from service.intake.models import Township, Village
 
-    rows = db.session.execute(
-        select(Applicant.id, Applicant.name, Village.id, Village.name, Township.name, Township.id)
-        .join(Village, Applicant.village_id == Village.id).join(Township, Village.township_id == Township.id)
-        .where(Applicant.phone == phone, Township.county_id == actor.county_id).order_by(Applicant.id)
-    ).all()
-    return [
-        {"name": mask_name(name), "village_id": village_id, "village": f"{township}{village}"}
-        for _id, name, village_id, village, township, township_id in rows
-        if actor.role != "window" or township_id == actor.township_id
-    ]
+    files = db.session.scalars(select(Applicant).where(Applicant.phone == phone).order_by(Applicant.id)).all()
+    shown_files = [a for a in files if a.village and a.village.township.county_id == actor.county_id
+                   and access.sees_file(actor, a, actor.county_id)]
+    apps = db.session.scalars(select(Application).where(
+        Application.county_id == actor.county_id, Application.status.in_(wf.OPEN_STATES),
+        or_(Application.contact_phone == phone, Application.applicant_id.in_([a.id for a in files])))
+        .order_by(Application.id)).all()
+    told = [a for a in apps if access.discloses(a, actor)]
+    elsewhere = "（其他乡镇）" if actor.role == access.WINDOW else ""
+    return {
+        "applicants": [{"name": mask_name(a.name), "village_id": a.village_id,
+                        "village": f"{a.village.township.name}{a.village.name}"} for a in shown_files],
+        "applications": [{"case_no": a.case_no, "intake": wf.INTAKE_LABELS[a.intake],
+                          "status": wf.STATUS_LABELS[a.status], "applicant": mask_name(a.contact_name or ""),
+                          "urgent": a.urgent} for a in told],
+        "withheld": [{"intake": wf.INTAKE_LABELS[a.intake], "label": "已有在办申请" + elsewhere}
+                     for a in apps if a not in told],
+    }

@@ -6,7 +6,6 @@ POST, not GET: phone numbers and what a resident said stay out of URLs, browser 
 from flask import request
 
 from service.errors import InvalidInput
-from service.intake import queue as intake_queue
 from service.intake.identity import normalise_phone, phone_problem
 from service.nlp import route as classify
 from service.web import queue_data
@@ -40,17 +39,8 @@ def suggest(actor):
 @bp.route("/api/phone", methods=["POST"])
 @staff_page(*CALL_ROLES)
 def phone_lookup(actor):
-    """Who already called from this number (masked) and their open applications, via the queue use case."""
+    """Who already called from this number and their open applications, as far as this actor may know."""
     raw = str(_body().get("phone") or "")
     if phone_problem(raw):
-        return {"applicants": [], "applications": []}
-    phone = normalise_phone(raw)
-    open_apps = intake_queue.list_queue(actor, {"phone": phone, "limit": 20})["items"]
-    return {
-        "applicants": queue_data.applicants_by_phone(actor, phone),
-        "applications": [
-            {"case_no": a["case_no"], "intake": a["intake_label"], "status": a["status_label"],
-             "applicant": a["applicant_name"], "urgent": a["urgent"]}
-            for a in open_apps
-        ],
-    }
+        return {"applicants": [], "applications": [], "withheld": []}
+    return queue_data.callers_by_phone(actor, normalise_phone(raw))

@@ -14,13 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake import resident
+from service.intake.identity import mask_openid
 from service.intake.models import utcnow
 from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
 from service.wechat.dedupe import DatabaseDedupe, RedisDedupe
 from service.wechat.dialogue import Dialogue, idle
-from service.wechat.messages import InboundMessage, dedupe_key, mask_openid
+from service.wechat.messages import InboundMessage, dedupe_key
 from service.wechat.models import Conversation
 from service.wechat.ports import DatabasePorts
 from service.wechat.replies import SUCCESS
@@ -51,7 +52,7 @@ def handle(msg: InboundMessage) -> str:
     """The reply body's plaintext: a text answer or `success`."""
     store, key = dedupe_store(), dedupe_key(msg)
     try:
-        with use_case():
+        with use_case() as uow:
             claimed, previous = store.claim(key)
             if not claimed:
                 log.info("wechat retry answered from the first delivery", extra={"fields": {"type": msg.msg_type}})
@@ -59,6 +60,7 @@ def handle(msg: InboundMessage) -> str:
             reply = _dispatch(msg)
             if isinstance(store, DatabaseDedupe):
                 store.remember(key, reply)
+            uow.commit()
     except BaseException:
         store.release(key)
         raise

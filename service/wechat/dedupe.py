@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake.models import utcnow
+from service.unit_of_work import use_case
 from service.wechat.models import DeliveredMessage
 
 KEEP = dt.timedelta(days=2)  # far beyond WeChat's 15-second retry window
@@ -40,8 +41,9 @@ class DatabaseDedupe:
 
     def purge(self, now: dt.datetime | None = None) -> int:
         cutoff = (now or utcnow()) - KEEP
-        result = db.session.execute(delete(DeliveredMessage).where(DeliveredMessage.created_at < cutoff))
-        db.session.commit()
+        with use_case() as uow:
+            result = db.session.execute(delete(DeliveredMessage).where(DeliveredMessage.created_at < cutoff))
+            uow.commit()
         return result.rowcount
 
 

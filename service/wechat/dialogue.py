@@ -105,7 +105,7 @@ class Dialogue:
             state["step"] = "existing"
             state["data"].update(intake=intake, existing=existing["case_no"])
             return P.EXISTING.format(intake=P.SHORT_NAMES[intake], case_no=existing["case_no"],
-                                     status=existing["status_label"])
+                                     name=existing.get("name", ""), status=existing["status_label"])
         state["step"] = "confirm_intake"
         state["data"]["intake"] = intake
         return P.CONFIRM_INTAKE.format(intake=P.SHORT_NAMES[intake])
@@ -137,7 +137,7 @@ class Dialogue:
         return self.propose(state, choices[choice - 1])
 
     def on_existing(self, state: dict, text: str) -> str:
-        choice = parse_choice(text, 2)
+        choice = parse_choice(text, 3)
         data = state["data"]
         if choice == 1:
             self.ports.add_note(data["existing"], data["said"])
@@ -146,6 +146,8 @@ class Dialogue:
         if choice == 2:
             state.update(idle())
             return self.progress_reply()
+        if choice == 3:  # a grown child applying for the other parent: a new application, its own form
+            return self.start_form(state)
         return P.PICK_NUMBER
 
     # -- collecting the form ------------------------------------------------------------------

@@ -13,11 +13,10 @@ from service.auth.actor import Actor
 from service.clock import to_beijing
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.intake.identity import mask_phone
-from service.intake.models import Applicant, Application, utcnow
+from service.intake.identity import mask_openid, mask_phone
+from service.intake.models import Application, Follower, utcnow
 from service.intake.workflow import STATUS_LABELS
 from service.unit_of_work import use_case
-from service.wechat.messages import mask_openid
 from service.wechat.models import Conversation, Handoff
 
 ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
@@ -87,15 +86,15 @@ def _rows(handoffs: list[Handoff], residents: dict | None = None) -> list[dict]:
 
 
 def _residents(openids: set[str]) -> tuple[dict, dict, set]:
-    """For these residents, in two queries: the newest phone on file, up to five cases, and who is still
-    inside WeChat's 48-hour customer-service window."""
+    """For these residents, in two queries: the phone given with the newest application they follow, up to
+    five of those applications, and who is still inside WeChat's 48-hour customer-service window."""
     phones, cases = {}, {}
     if not openids:
         return phones, cases, set()
     for openid, phone, case_no, status in db.session.execute(
-            select(Applicant.wechat_openid, Applicant.phone, Application.case_no, Application.status)
-            .outerjoin(Application, Application.applicant_id == Applicant.id)
-            .where(Applicant.wechat_openid.in_(openids)).order_by(Applicant.id.desc(), Application.id.desc())):
+            select(Follower.openid, Application.contact_phone, Application.case_no, Application.status)
+            .join(Application, Application.id == Follower.application_id)
+            .where(Follower.openid.in_(openids), Follower.removed_at.is_(None)).order_by(Application.id.desc())):
         if phone:
             phones.setdefault(openid, phone)
         if case_no and len(cases.setdefault(openid, [])) < 5:
@@ -140,7 +139,7 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         raise InvalidInput(fields={"answer": ["请填写回复内容"]})
     if len(text) > MAX_ANSWER:
         raise InvalidInput(fields={"answer": [f"回复不能超过 {MAX_ANSWER} 个字，请分两次发送"]})
-    with use_case():
+    with use_case() as uow:
         handoff = _locked_open(actor, handoff_id)
         residents = phones, _cases, windows = _residents({handoff.openid})
         phone = phones.get(handoff.openid)
@@ -149,16 +148,20 @@ def answer(actor: Actor, handoff_id: int, text: str) -> dict:
         handoff.notification_id = enqueue_cs_text(handoff.openid, text, phone=phone,
                                                   dedupe_key=f"handoff-{handoff.id}")
         _close(handoff, actor, "answered", text)
-        return _rows([handoff], residents)[0]
+        row = _rows([handoff], residents)[0]
+        uow.commit()
+        return row
 
 
 def close(actor: Actor, handoff_id: int) -> dict:
     """Nothing to answer (a greeting, a test, a duplicate): out of the open list, no message sent."""
     _check_role(actor)
-    with use_case():
+    with use_case() as uow:
         handoff = _locked_open(actor, handoff_id)
         _close(handoff, actor, "closed", None)
-        return _rows([handoff])[0]
+        row = _rows([handoff])[0]
+        uow.commit()
+        return row
 
 
 def _close(handoff: Handoff, actor: Actor, status: str, text: str | None) -> None:

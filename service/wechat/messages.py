@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from service.intake.identity import mask_openid
+
 from .errors import ProtocolError
 from .xmlsafe import DEFAULT_MAX_BODY, parse_xml
 
@@ -95,12 +97,6 @@ class InboundMessage:
         # never the content or the full openid: reprs end up in logs
         what = f"event={self.event!r}" if self.is_event else f"msg_id={self.msg_id!r}"
         return f"InboundMessage({self.msg_type!r}, from={mask_openid(self.from_user)}, {what})"
-
-
-def mask_openid(openid: str | None) -> str:
-    if not openid:
-        return "-"
-    return openid[:4] + "…" + openid[-2:] if len(openid) > 8 else "…"
 
 
 def dedupe_key(msg: InboundMessage) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from service.errors import Forbidden, RateLimited
 from service.extensions import db
-from service.intake import resident, services
+from service.intake import resident
 from service.intake.models import County, Township, Village, utcnow
 from service.nlp import Thresholds, ladder, route
 from service.wechat import handoffs
@@ -118,11 +118,7 @@ class DatabasePorts:
         route_info = {k: data["route"][k] for k in ("category", "confidence", "keywords", "urgent")
                       if k in (data.get("route") or {})}
         route_info["chosen"] = data["intake"]
-        detail = services.open_application(None, payload, channel="wechat", route=route_info)
-        resident.bind_new_applicant(self.openid, detail["case_no"])
-        for media in data.get("pending_media", []):
-            resident.attach(self.openid, "image", media.get("media_id"), media.get("url"), detail["case_no"])
-        return detail
+        return resident.submit(self.openid, payload, route_info, data.get("pending_media", []))
 
     def add_note(self, case_no: str, text: str) -> None:
         resident.add_note(self.openid, case_no, text)

@@ -56,11 +56,11 @@ VOICE_UNCLEAR = "抱歉，没听清您说的话。请再说一遍，或者打字
 NEAREST = "离您最近的是{township}便民服务中心（直线约{km}公里），申请和补材料都可以去那里的民政窗口。"
 NO_LOCATION_MATCH = "暂时无法根据位置判断您所在的乡镇，请直接告诉我们镇和村的名字。"
 
-EXISTING = ("您已有一件办理中的{intake}申请（案件号 {case_no}，{status}）。\n回复 1 把您刚才说的补充到这件申请，"
-            "2 查询进度，“取消”放弃。")
+EXISTING = ("您已有一件办理中的{intake}申请（案件号 {case_no}，申请人{name}，{status}）。\n"
+            "回复 1 把您刚才说的补充到这件申请，2 查询进度，3 为家里另一个人申请，“取消”放弃。")
 NOTE_ADDED = "已把您说的情况补充到申请 {case_no}，工作人员会看到。"
 NO_APPLICATIONS = ("没有找到与您微信绑定的申请。如果是打电话申请的，请回复“绑定”，再按提示输入案件号和身份证号后四位。")
-PROGRESS_ITEM = "案件号 {case_no}（{intake}）：{status}。{message}"
+PROGRESS_ITEM = "案件号 {case_no}（{intake}，申请人{name}）：{status}。{message}"
 BIND_ASK_CASE = "请输入您的案件号（11位数字）。"
 BIND_ASK_LAST4 = "请输入申请人身份证号码的后四位（打电话时没报身份证的，输入手机号后四位）。"
 BIND_BAD_CASE = "案件号应为11位数字，请核对后再输入。"

@@ -8,6 +8,7 @@ import logging
 from sqlalchemy import update
 
 from service.extensions import db
+from service.unit_of_work import use_case
 from service.wechat.chat import EXPIRES
 from service.wechat.dedupe import DatabaseDedupe
 from service.wechat.models import Conversation
@@ -19,11 +20,12 @@ LAPSED = "lapsed"  # the form is gone; the resident's next message is told it la
 def forget_lapsed_forms(now: dt.datetime) -> int:
     """Empty the conversations idle past 24 hours: a name, ID number and phone typed into a form the
     resident never submitted must not stay in the database."""
-    result = db.session.execute(
-        update(Conversation).where(Conversation.step.not_in(("idle", LAPSED)),
-                                   Conversation.updated_at < now - EXPIRES)
-        .values(step=LAPSED, data={}).execution_options(synchronize_session=False))
-    db.session.commit()
+    with use_case() as uow:
+        result = db.session.execute(
+            update(Conversation).where(Conversation.step.not_in(("idle", LAPSED)),
+                                       Conversation.updated_at < now - EXPIRES)
+            .values(step=LAPSED, data={}).execution_options(synchronize_session=False))
+        uow.commit()
     if result.rowcount:
         log.info("lapsed chat forms emptied: %d", result.rowcount)
     return result.rowcount

@@ -4,10 +4,10 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from service.intake.identity import mask_openid
 from service.wechat import chat
 from service.wechat.callback import CallbackHandler
 from service.wechat.errors import CallbackError
-from service.wechat.messages import mask_openid
 from service.wechat.replies import text_reply
 from service.wechat.xmlsafe import DEFAULT_MAX_BODY
 

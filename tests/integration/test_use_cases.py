@@ -13,10 +13,12 @@ TODAY = dt.date(2026, 11, 23)
 ID = "11010519491231002X"
 
 
+PAYLOAD = {"phone": "13812345678", "name": "张秀英", "id_number": ID, "intake": "dibao",
+           "description": "老伴瘫痪在床，家里没有收入", "urgent": False, "household_size": 2}
+
+
 def call(county, **overrides):
-    payload = {"phone": "13812345678", "name": "张秀英", "id_number": ID, "village_id": county["villages"]["秦口村"],
-               "intake": "dibao", "description": "老伴瘫痪在床，家里没有收入", "urgent": False, "household_size": 2}
-    payload.update(overrides)
+    payload = {**PAYLOAD, "village_id": county["villages"]["秦口村"], **overrides}
     return services.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
 
 
@@ -50,11 +52,18 @@ def test_an_existing_applicant_is_matched_by_id_number_then_by_phone_and_name(co
     assert db.session.scalar(select(func.count(Applicant.id))) == 2
 
 
-def test_a_second_open_application_for_the_same_intake_is_refused_with_the_first_case_number(county):
+def test_a_second_open_application_for_the_same_intake_is_refused_naming_the_case_only_to_who_may_see_it(county):
     first = call(county)
-    with pytest.raises(Conflict) as err:
-        call(county)
-    assert first["case_no"] in err.value.message
+    with pytest.raises(Conflict) as operator:
+        call(county)  # the hotline operator: talking to a caller nobody has verified
+    assert operator.value.code == "duplicate_open_application" and "不要重复登记" in operator.value.message
+    assert first["case_no"] not in operator.value.message
+    for clerk in ("suntuan", "county"):  # the case's own township, and the county
+        with pytest.raises(Conflict) as told:
+            services.open_application(county["actors"][clerk], {**PAYLOAD, "village_id": county["villages"]["秦口村"]},
+                                      channel="window", today=TODAY)
+        assert first["case_no"] in told.value.message
+    assert db.session.scalar(select(func.count(Application.id))) == 1
 
 
 @pytest.mark.parametrize("overrides, field, words", [

@@ -38,7 +38,8 @@
   var lastPhone = "";
   function showPhone(data) {
     phoneBox.textContent = "";
-    if (!data.applicants.length && !data.applications.length) {
+    var withheld = data.withheld || [];
+    if (!data.applicants.length && !data.applications.length && !withheld.length) {
       phoneBox.appendChild(el("p", "新来电人：系统中没有这个号码的记录。"));
       return;
     }
@@ -61,6 +62,9 @@
       });
       phoneBox.appendChild(list);
     }
+    withheld.forEach(function (w) {  /* another township's, or anything for an operator: only that it exists */
+      phoneBox.appendChild(el("p", w.label + "：" + w.intake + "（请勿重复登记同类申请）"));
+    });
   }
   phone.addEventListener("input", debounce(function () {
     var value = ascii(phone.value).replace(/^\+86/, "");

@@ -98,22 +98,28 @@ def test_live_suggestion_endpoint(browser, county):
     assert browser.get("/staff/api/nope").get_json()["error"]["code"] == "not_found"
 
 
-def test_phone_lookup_endpoint_shows_masked_applicant_and_open_applications(app, browser, county):
+def test_phone_lookup_tells_each_caller_only_what_they_may_know(app, browser, county):
     case = open_case(county, phone="13912345678", name="刘春花")
-    browser.login("hotline")
-    body = browser.post_json("/staff/api/phone", {"phone": "139 1234 5678"}).get_json()
+    from tests.e2e.web.conftest import as_user
+
+    clerk = as_user(app, "suntuan")  # the applicant's own township: the file and the case
+    body = clerk.post_json("/staff/api/phone", {"phone": "139 1234 5678"}).get_json()
     assert body["applicants"] == [{"name": "刘**", "village_id": county["villages"]["孙疃村"],
                                    "village": "孙疃镇孙疃村"}]
     assert [a["case_no"] for a in body["applications"]] == [case["case_no"]]
-    assert body["applications"][0]["status"] == "待受理"
+    assert body["applications"][0]["status"] == "待受理" and body["withheld"] == []
+    # a clerk of another township: that an open application exists, of which intake, and nothing else
+    other = as_user(app, "linhuan").post_json("/staff/api/phone", {"phone": "13912345678"}).get_json()
+    assert other == {"applicants": [], "applications": [],
+                     "withheld": [{"intake": "最低生活保障（含特困）", "label": "已有在办申请（其他乡镇）"}]}
+    # the hotline operator talks to callers nobody has verified: no name, village or case number either
+    browser.login("hotline")
+    told = browser.post_json("/staff/api/phone", {"phone": "139 1234 5678"}).get_json()
+    assert told == {"applicants": [], "applications": [],
+                    "withheld": [{"intake": "最低生活保障（含特困）", "label": "已有在办申请"}]}
+    assert case["case_no"] not in str(told) and "刘" not in str(told)
     assert browser.post_json("/staff/api/phone", {"phone": "123"}).get_json() == {
-        "applicants": [], "applications": []}
-    # a clerk of another township learns nothing about this caller
-    from tests.e2e.web.conftest import as_user
-
-    other = as_user(app, "linhuan")
-    assert other.post_json("/staff/api/phone", {"phone": "13912345678"}).get_json() == {
-        "applicants": [], "applications": []}
+        "applicants": [], "applications": [], "withheld": []}
 
 
 def test_staff_api_needs_a_session(browser, county):

@@ -217,3 +217,57 @@ def test_an_applicant_without_other_applications_says_so(app, county, browser):
     case = open_case(county)
     browser.login("suntuan")
     assert "近 12 个月没有其他申请" in browser.get(f"/staff/applications/{case['case_no']}").text
+
+
+def test_a_difference_from_the_file_is_confirmed_or_rejected_by_the_clerk_and_audited(app, county, browser):
+    first = open_case(county, id_number=ID, intake="temporary_relief", description="家里失火，房子烧了")
+    second = open_case(county, id_number=ID, name="张秀", phone="13900001111", village="王楼村")  # same person
+    browser.login("suntuan")
+    html = browser.get(f"/staff/applications/{second['case_no']}").text
+    assert "与档案不同" in html and "本申请 <strong>139****1111</strong>，档案 138****5678" in html
+    assert "本申请 <strong>孙疃镇王楼村</strong>，档案 孙疃镇孙疃村" in html and "张*" in html
+    page = browser.post(f"/staff/applications/{second['case_no']}/file/phone", {"decision": "confirm"})
+    assert page.status_code == 302
+    browser.post(f"/staff/applications/{second['case_no']}/file/name", {"decision": "reject"})
+    html = browser.get(f"/staff/applications/{second['case_no']}").text
+    assert 'id="diff-phone"' not in html  # the file now has the new phone: no difference left
+    assert "已核对：不采用，档案不变" in html and "确认更新档案</button>" in html  # the village still waits
+    applicant = db.session.get(Application, _id(second["case_no"])).applicant
+    db.session.refresh(applicant)
+    assert (applicant.name, applicant.phone) == ("张秀英", "13900001111")
+    # the earlier application keeps the phone it was given with, which now is the one differing
+    assert "本申请 <strong>138****5678</strong>，档案 139****1111" in browser.get(
+        f"/staff/applications/{first['case_no']}").text
+    audited = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "file_difference")
+                                 .order_by(AuditRecord.id)).all()
+    assert [(a.target_id, a.outcome) for a in audited] == [
+        (f"{second['case_no']}:phone", "confirmed"), (f"{second['case_no']}:name", "rejected")]
+    history = [e.action for e in db.session.get(Application, _id(second["case_no"])).events]
+    assert history[-2:] == ["file_confirm", "file_reject"]
+    nothing = browser.post(f"/staff/applications/{second['case_no']}/file/phone", {"decision": "confirm"})
+    assert nothing.status_code == 409 and "无需核对" in nothing.text
+    bad = browser.post(f"/staff/applications/{second['case_no']}/file/village", {"decision": "maybe"})
+    assert bad.status_code == 422 and "确认或不采用" in bad.text
+
+    operator = as_user(app, "hotline")  # sees that it differs, not the file, and has no buttons
+    html = operator.get(f"/staff/applications/{second['case_no']}").text
+    assert "与档案不同" in html and "档案由户籍所在乡镇或县民政局核对" in html and "孙疃镇孙疃村" not in html
+    assert "确认更新档案</button>" not in html
+    refused = operator.post(f"/staff/applications/{second['case_no']}/file/village", {"decision": "confirm"})
+    assert refused.status_code == 403
+
+
+def test_followers_are_listed_masked_and_removed_from_the_page(app, county, browser):
+    from service.intake import resident
+
+    case = open_case(county, id_number=ID)
+    assert resident.bind("o_family_member_01", case["case_no"], "002X")
+    browser.login("suntuan")
+    html = browser.get(f"/staff/applications/{case['case_no']}").text
+    assert "o_fa…01" in html and "o_family_member_01" not in html and "凭案件号绑定" in html
+    follower_id = re.search(r'data-follower="(\d+)"', html).group(1)
+    done = browser.post(f"/staff/applications/{case['case_no']}/followers/{follower_id}/remove")
+    assert done.status_code == 302
+    html = browser.get(done.location).text
+    assert "已移除" in html and "此后的通知不再发给它" in html and 'data-follower=' not in html
+    assert "移除微信关注" in html  # in the history

@@ -25,7 +25,8 @@ def test_a_dibao_application_from_first_words_to_the_township_queue(wechat, coun
     row = next(i for i in items if i["case_no"] == case_no)
     assert row["intake"] == "dibao" and row["channel"] == "wechat" and row["status"] == "submitted"
     app = db.session.scalars(select(Application).where(Application.case_no == case_no)).one()
-    assert app.applicant.wechat_openid == "o_resident_a" and app.route["chosen"] == "dibao"
+    assert [(f.openid, f.source) for f in app.followers] == [("o_resident_a", "submitted")]
+    assert app.route["chosen"] == "dibao" and app.contact_phone == "13812345678" and app.contact_name == "张秀英"
     assert "瘫在床上" in app.description
 
 

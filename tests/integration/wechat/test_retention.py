@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 
 from service.extensions import db
 from service.intake.models import utcnow
@@ -27,11 +27,11 @@ def test_an_id_number_in_a_half_filled_form_is_encrypted_at_rest_and_still_used(
     replies = wechat.conversation("孙疃镇秦口村", "2", "0")
     assert "002X" in replies[-1] and ID not in replies[-1]  # the summary shows it, masked
     assert "案件号" in wechat.say("1")  # and the application gets the real number
-    from service.intake.models import Applicant
+    from service.intake.followers import followed
     from service.intake.services import protector
 
-    applicant = db.session.scalars(select(Applicant).where(Applicant.wechat_openid == wechat.openid)).one()
-    assert protector().decrypt(applicant.id_number_encrypted) == ID
+    [application] = followed(wechat.openid)
+    assert protector().decrypt(application.applicant.id_number_encrypted) == ID
 
 
 def test_a_form_idle_past_a_day_is_emptied_and_the_resident_told_it_lapsed(wechat, county, runner):
