@@ -36,6 +36,9 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     config = {
         "SERVICE_ENV": service_env,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"),
+        # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
+        # a pooled connection a database restart killed is replaced before use, not failed on a request
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
         "SECRET_KEY": env.get("SECRET_KEY", DEMO_SECRET_KEY),
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
         # the county whose bureau runs this official account: chat applications land in its townships
