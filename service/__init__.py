@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     web.init_app(app)  # staff pages under /staff/, CSRF checked on their forms only
     register_error_handlers(app)
+    _register_no_store(app)
     _register_health(app)
     _register_cli(app)
     _warm_classifier(app)
@@ -99,6 +100,17 @@ def _register_api_docs_assets(app: Flask) -> None:
         return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
+def _register_no_store(app: Flask) -> None:
+    from flask import request
+
+    @app.after_request
+    def _no_store(response):
+        # API answers carry personal data (a reveal above all): no browser, proxy or CDN may keep one
+        if request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def _register_health(app: Flask) -> None:
     @app.get("/livez")
     def livez():
@@ -107,13 +119,9 @@ def _register_health(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-            return jsonify(status="ok", database="ok")
-        except Exception:  # noqa: BLE001  (a load balancer needs 503, not a stack trace)
-            db.session.rollback()
-            app.logger.warning("health check: database unreachable")
-            return jsonify(status="degraded", database="unreachable"), 503
+        # readiness: a database that cannot be reached is a 503 in the one error shape (errors.py)
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok", database="ok")
 
 
 def _register_cli(app: Flask) -> None:
