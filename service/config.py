@@ -50,6 +50,11 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "WECHAT_APPID": env.get("WECHAT_APPID", "wx0000000000demo00"),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", DEMO_WECHAT_SECRET),
         "WECHAT_AES_KEY": env.get("WECHAT_AES_KEY", ""),
+        # production refuses plaintext callbacks (the signature does not cover the body) unless this is set
+        "WECHAT_ALLOW_PLAINTEXT": _bool(env.get("WECHAT_ALLOW_PLAINTEXT")),
+        # a signed callback is authentic only this many seconds either side of our clock
+        "WECHAT_TIMESTAMP_WINDOW_SECONDS": _int(env.get("WECHAT_TIMESTAMP_WINDOW_SECONDS", "300"),
+                                                "WECHAT_TIMESTAMP_WINDOW_SECONDS", 30, 3600),
         "WECHAT_API_BASE_URL": env.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "REDIS_URL": env.get("REDIS_URL", ""),
@@ -166,3 +171,7 @@ def check_production(config: dict) -> None:
         raise ConfigError("production mode refuses demo or short secrets: " + ", ".join(weak))
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         raise ConfigError("production mode needs DATABASE_URL pointing at PostgreSQL")
+    if not config.get("WECHAT_AES_KEY") and not config.get("WECHAT_ALLOW_PLAINTEXT"):
+        raise ConfigError("production mode needs WECHAT_AES_KEY (safe mode: the signature covers the message); "
+                          "plaintext callbacks can be forged from one logged URL. Set WECHAT_ALLOW_PLAINTEXT=true "
+                          "only if the account cannot use safe mode")

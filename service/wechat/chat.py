@@ -7,7 +7,6 @@ import copy
 import datetime as dt
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,7 +17,7 @@ from service.intake.models import utcnow
 from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
-from service.wechat.dedupe import DatabaseDedupe, RedisDedupe
+from service.wechat.dedupe import DatabaseDedupe, dedupe_store
 from service.wechat.dialogue import Dialogue, idle
 from service.wechat.messages import InboundMessage, dedupe_key, mask_openid
 from service.wechat.models import Conversation
@@ -31,20 +30,6 @@ RESUME_AFTER = dt.timedelta(minutes=10)
 SILENT_EVENTS = {"VIEW", "LOCATION", "TEMPLATESENDJOBFINISH", "subscribe_msg_popup_event",
                  "subscribe_msg_change_event", "subscribe_msg_sent_event", "MASSSENDJOBFINISH"}
 EVENT_HOOKS: list = []  # callables(msg) for events other packages consume (delivery receipts)
-
-
-def dedupe_store():
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
-        return DatabaseDedupe()
-    store = current_app.extensions.get("wechat_redis_dedupe")
-    if store is None:
-        import redis
-
-        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
-        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
-        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(client)
-    return store
 
 
 def handle(msg: InboundMessage) -> str:

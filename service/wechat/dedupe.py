@@ -1,35 +1,71 @@
-"""Each inbound message handled once, whichever worker or node WeChat's retries reach.
+"""Each inbound message handled once, and each callback signature used for one body only, whichever
+worker or node WeChat's retries reach.
 
 Database (default): the key is inserted in the same transaction as the handling, so a retry racing the
 first delivery waits for it and then answers with the reply it stored. Redis (when REDIS_URL is set):
 SET NX claims the key; the reply is stored beside it once the handling has committed.
+
+The replay cache shares the store: a signature's first use records a digest of its body; the same
+signature again is a retry only with the same body (plaintext signatures do not cover the body).
 """
 
 import datetime as dt
+import hashlib
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake.models import utcnow
+from service.unit_of_work import use_case
 from service.wechat.models import DeliveredMessage
 
 KEEP = dt.timedelta(days=2)  # far beyond WeChat's 15-second retry window
 PENDING = "\x00pending"
 
 
+def dedupe_store():
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        return DatabaseDedupe()
+    store = current_app.extensions.get("wechat_redis_dedupe")
+    if store is None:
+        import redis
+
+        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
+        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
+        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(client)
+    return store
+
+
+def first_use(signature: str, body: bytes) -> bool:
+    """False when this callback signature was already used with another body (a replay); True for its
+    first use and for WeChat's retries of the same request. Kept while its timestamp can pass the window."""
+    keep = 2 * current_app.config["WECHAT_TIMESTAMP_WINDOW_SECONDS"] + 60
+    digest = hashlib.sha256(body).hexdigest()
+    return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep)
+
+
 class DatabaseDedupe:
-    def claim(self, key: str) -> tuple[bool, str | None]:
+    def _insert(self, key: str, reply: str | None = None) -> bool:
         insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         # RETURNING tells whether this insert won; rowcount is unreliable for ORM-enabled inserts.
-        won = db.session.execute(
-            insert(DeliveredMessage.__table__).values(key=key, created_at=utcnow())
+        return db.session.execute(
+            insert(DeliveredMessage.__table__).values(key=key, reply=reply, created_at=utcnow())
             .on_conflict_do_nothing().returning(DeliveredMessage.__table__.c.key)
-        ).first()
-        if won is not None:
+        ).first() is not None
+
+    def claim(self, key: str) -> tuple[bool, str | None]:
+        if self._insert(key):
             return True, None
         return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
+
+    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
+        with use_case():  # its own transaction: the record stands whatever the handling does
+            return self._insert(key, digest) or db.session.scalar(
+                select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
 
     def remember(self, key: str, reply: str) -> None:
         table = DeliveredMessage.__table__
@@ -55,6 +91,12 @@ class RedisDedupe:
         stored = self.redis.get(self.prefix + key)
         stored = stored.decode() if isinstance(stored, bytes) else stored
         return False, None if stored in (None, PENDING) else stored
+
+    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
+        if self.redis.set(self.prefix + key, digest, nx=True, ex=keep_seconds):
+            return True
+        stored = self.redis.get(self.prefix + key)
+        return (stored.decode() if isinstance(stored, bytes) else stored) in (None, digest)
 
     def remember(self, key: str, reply: str) -> None:
         self.redis.set(self.prefix + key, reply, ex=int(KEEP.total_seconds()))
