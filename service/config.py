@@ -58,6 +58,10 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "WECHAT_API_BASE_URL": env.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # a message claimed in Redis by a worker that then died is handled by a retry after this long;
+        # WeChat retries for about 15 s, so keep it between the handling time and that
+        "WECHAT_DEDUPE_LEASE_SECONDS": _int(env.get("WECHAT_DEDUPE_LEASE_SECONDS", "10"),
+                                            "WECHAT_DEDUPE_LEASE_SECONDS", 2, 60),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),

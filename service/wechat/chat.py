@@ -35,6 +35,7 @@ EVENT_HOOKS: list = []  # callables(msg) for events other packages consume (deli
 def handle(msg: InboundMessage) -> str:
     """The reply body's plaintext: a text answer or `success`."""
     store, key = dedupe_store(), dedupe_key(msg)
+    claimed = False
     try:
         with use_case():
             claimed, previous = store.claim(key)
@@ -45,7 +46,8 @@ def handle(msg: InboundMessage) -> str:
             if isinstance(store, DatabaseDedupe):
                 store.remember(key, reply)
     except BaseException:
-        store.release(key)
+        if claimed:  # never another worker's pending claim
+            store.release(key)
         raise
     if not isinstance(store, DatabaseDedupe):
         store.remember(key, reply)

@@ -52,7 +52,11 @@ def receive():
     except CallbackError as exc:
         log.warning("wechat callback refused: %s", type(exc).__name__)
         abort(exc.http_status)
-    reply = chat.handle(msg)
+    try:
+        reply = chat.handle(msg)
+    except dedupe.StillPending:
+        log.info("wechat message still being handled by another worker; WeChat will ask again")
+        return Response("", status=503)
     log.info("wechat message", extra={"fields": {
         "type": msg.msg_type, "event": msg.event, "user": mask_openid(msg.from_user), "answered": reply != "success",
     }})
