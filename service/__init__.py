@@ -42,7 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
-    from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
+    from service import attempts as _attempts  # noqa: F401  (tables for Alembic)
+    from service.auth import models as _auth_models  # noqa: F401
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
     from service.auth.views import blp as auth_blp

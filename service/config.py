@@ -67,6 +67,10 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),
         # scrypt: a memory-hard KDF; tests lower the cost through the same setting
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # wrong guesses of a case's last four (look-up and the chat's 绑定) per case number and per source
+        "GUESS_MAX_PER_CASE": _int(env.get("GUESS_MAX_PER_CASE", "5"), "GUESS_MAX_PER_CASE", 1, 100),
+        "GUESS_MAX_PER_SOURCE": _int(env.get("GUESS_MAX_PER_SOURCE", "10"), "GUESS_MAX_PER_SOURCE", 1, 1000),
+        "GUESS_WINDOW_MINUTES": _int(env.get("GUESS_WINDOW_MINUTES", "60"), "GUESS_WINDOW_MINUTES", 1, 24 * 60),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # routing ladder thresholds; unset keeps service.nlp.Thresholds' defaults (checked at start-up)

@@ -1,9 +1,20 @@
 """Request shapes for the intake API; domain checks (ID check digit, village) live in the use cases."""
 
+import re
+
 from marshmallow import Schema, fields, validate
 
 from service.intake import workflow as wf
+from service.intake.identity import typed
 from service.intake.time_limits import INTAKES
+
+
+class Typed(fields.String):
+    """A number a person types (case number, last four, phone): full-width characters from a Chinese
+    keyboard read as ASCII and blanks dropped before it is validated."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return re.sub(r"\s", "", typed(super()._deserialize(value, attr, data, **kwargs)))
 
 
 class CallSchema(Schema):
@@ -25,8 +36,8 @@ class QueueArgsSchema(Schema):
     overdue = fields.Boolean()
     mine = fields.Boolean()
     township_id = fields.Integer()
-    case_no = fields.String(validate=validate.Length(max=20))
-    phone = fields.String(validate=validate.Length(max=20))
+    case_no = Typed(validate=validate.Length(max=20))
+    phone = Typed(validate=validate.Length(max=20))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = fields.String(validate=validate.Length(max=200))
 
@@ -47,5 +58,5 @@ class ActionSchema(VersionSchema):
 
 
 class LookupSchema(Schema):
-    case_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    id_last4 = fields.String(required=True, validate=validate.Length(equal=4))
+    case_no = Typed(required=True, validate=validate.Length(min=1, max=20))
+    id_last4 = Typed(required=True, validate=validate.Length(equal=4))

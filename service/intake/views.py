@@ -85,4 +85,4 @@ def townships(actor):
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def public_lookup(body):
     """申请人凭案件号和身份证号后四位查询进度（限制频率，防止猜测）"""
-    return lookup.public_status(body["case_no"], body["id_last4"])
+    return lookup.public_status(body["case_no"], body["id_last4"], request.remote_addr)

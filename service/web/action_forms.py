@@ -3,6 +3,7 @@
 The checks themselves stay in service.intake.workflow; this only reads the form the way the API reads JSON.
 """
 
+from service.intake import guessing
 from service.intake import workflow as wf
 
 # action -> the inputs it needs; actions not listed are one button with nothing to fill in
@@ -22,7 +23,7 @@ ACTION_ORDER = (
     "emergency_aid", "request_materials", "reinvestigate", "transfer", "refer", "reject", "withdraw",
 )
 DANGER = {"reject", "withdraw"}
-HISTORY_LABELS = {"submit": "登记", "claim": "认领", **wf.ACTION_LABELS}
+HISTORY_LABELS = {"submit": "登记", "claim": "认领", guessing.NOTE_ACTION: "疑似有人猜测查询信息", **wf.ACTION_LABELS}
 
 
 def ordered(allowed: list[dict]) -> list[dict]:

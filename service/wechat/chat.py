@@ -81,14 +81,13 @@ def _dispatch(msg: InboundMessage) -> str:
     # a deep copy: the JSON column is only written when the new value differs from the loaded one
     data, kept = _opened(copy.deepcopy(conversation.data or {}))
     state = {"step": conversation.step, "data": data}
-    state.update({k: v for k, v in state["data"].pop("_meta", {}).items()})
+    state["data"].pop("_meta", None)  # bind attempts were counted here before service.intake.guessing
     prefix = _lapse(conversation, state)
-    ports = DatabasePorts(msg.from_user, state)
+    ports = DatabasePorts(msg.from_user)
     dialogue = Dialogue(ports)
     reply = _answer(kind, msg, state, dialogue, ports)
     now = utcnow()
-    meta = {k: state[k] for k in ("bind_attempts", "bind_since") if state.get(k) is not None}
-    conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta}, kept)
+    conversation.step, conversation.data = state["step"], _sealed(state["data"], kept)
     conversation.updated_at, conversation.last_inbound_at = now, now
     return (prefix + reply) if reply != SUCCESS else reply
 

@@ -1,0 +1,34 @@
+"""attempt counters: guessing limits and log-in back-off shared by every worker
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-02 12:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0007'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('attempt_counters',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_attempt_counters'))
+    )
+    with op.batch_alter_table('attempt_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attempt_counters_expires_at'), ['expires_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('attempt_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attempt_counters_expires_at'))
+
+    op.drop_table('attempt_counters')
