@@ -73,6 +73,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "GUESS_WINDOW_MINUTES": _int(env.get("GUESS_WINDOW_MINUTES", "60"), "GUESS_WINDOW_MINUTES", 1, 24 * 60),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        # the whole account locks only when wrong passwords come from this many addresses in the window
+        "LOGIN_LOCK_ADDRESSES": _int(env.get("LOGIN_LOCK_ADDRESSES", "10"), "LOGIN_LOCK_ADDRESSES", 2, 1000),
         # routing ladder thresholds; unset keeps service.nlp.Thresholds' defaults (checked at start-up)
         "ROUTE_AUTO_CONFIDENCE": env.get("ROUTE_AUTO_CONFIDENCE"),
         "ROUTE_AUTO_MARGIN": env.get("ROUTE_AUTO_MARGIN"),

@@ -1,4 +1,5 @@
-"""attempt counters: guessing limits and log-in back-off shared by every worker
+"""attempt counters: guessing limits and log-in back-off shared by every worker (replacing the staff
+account's own failure count and lock)
 
 Revision ID: 0007
 Revises: 0005
@@ -26,8 +27,16 @@ def upgrade():
     with op.batch_alter_table('attempt_counters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_counters_expires_at'), ['expires_at'], unique=False)
 
+    with op.batch_alter_table('staff_users', schema=None) as batch_op:
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
+
 
 def downgrade():
+    with op.batch_alter_table('staff_users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
+
     with op.batch_alter_table('attempt_counters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_counters_expires_at'))
 
