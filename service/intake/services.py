@@ -34,13 +34,14 @@ def _limits(app: Application, county: County):
     return limits_for(app.intake, app.scheme, (county.settings or {}).get("time_limits"))
 
 
+_NOT_FOUND = "没有找到该案件号的申请"
+
+
 def _get_for(actor: Actor, case_no: str, *, lock: bool = False) -> Application:
     query = select(Application).where(Application.case_no == normalise(case_no))
     app = db.session.scalars(query.with_for_update() if lock else query).first()
-    if app is None:
-        raise NotFound("没有找到该案件号的申请")
-    if not actor.sees_township(app.township_id, app.county_id):
-        raise Forbidden()
+    if app is None or not actor.sees_township(app.township_id, app.county_id):
+        raise NotFound(_NOT_FOUND)  # another township's case answers exactly like a missing one
     return app
 
 
@@ -271,12 +272,17 @@ def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None)
     """The full ID number and phone, for staff whose work needs them (checking papers, calling the
     applicant back); every reveal and every refusal is audited."""
     with use_case():
-        app = _get_for(actor, case_no)
-        allowed = actor.role in wf.CASEWORKERS
-        audit.record("reveal_id_number", actor.id, "application", app.case_no, "granted" if allowed else "refused",
-                     remote_addr)
+        allowed, app = actor.role in wf.CASEWORKERS, None  # the role first: a refused role learns nothing more
+        try:
+            app = _get_for(actor, case_no) if allowed else None
+        except NotFound:
+            allowed = False
+        audit.record("reveal_id_number", actor.id, "application", app.case_no if app else normalise(case_no),
+                     "granted" if allowed else "refused", remote_addr)
         if not allowed:
-            db.session.commit()  # the refusal is evidence too; keep it before raising
+            db.session.commit()  # the refusal is evidence too (role, township, a guessed number); keep it
+            if actor.role in wf.CASEWORKERS:
+                raise NotFound(_NOT_FOUND)
             raise Forbidden("您的角色不能查看完整身份证号码")
         encrypted = app.applicant.id_number_encrypted
         return {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,

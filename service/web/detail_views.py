@@ -88,7 +88,7 @@ def claim(case_no, actor):
 
 
 @bp.route("/applications/<case_no>/reveal-id", methods=["POST"])
-@staff_page(*QUEUE_ROLES)
+@staff_page(*QUEUE_ROLES, "auditor")  # the use case refuses and audits the roles that may not see it
 def reveal_id(case_no, actor):
     # Audited by the use case, granted or refused; shown once in this response, never kept in the session.
     revealed = services.reveal_id_number(actor, case_no, request.remote_addr)
