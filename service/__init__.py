@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.check_thresholds(app.config)
     config_module.load_calendar(app.config)
 
-    from service import request_log
+    from service import request_limits, request_log
 
     if app.config.get("PROXY_HOPS"):
         # Behind nginx or a load balancer every request comes from the proxy: without this, rate limits
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     request_log.configure_logging(app.config["LOG_LEVEL"])
     request_log.install(app)
+    request_limits.install(app)
 
     db.init_app(app)
     _tune_sqlite(app)
