@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     config_module.check_thresholds(app.config)
     config_module.load_calendar(app.config)
 
-    from service import request_log
+    from service import request_limits, request_log
 
     if app.config.get("PROXY_HOPS"):
         # Behind nginx or a load balancer every request comes from the proxy: without this, rate limits
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     request_log.configure_logging(app.config["LOG_LEVEL"])
     request_log.install(app)
+    request_limits.install(app)
 
     db.init_app(app)
     _tune_sqlite(app)
@@ -42,7 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
-    from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
+    from service import attempts as _attempts  # noqa: F401  (tables for Alembic)
+    from service.auth import models as _auth_models  # noqa: F401
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
     from service.auth.views import blp as auth_blp
@@ -64,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     web.init_app(app)  # staff pages under /staff/, CSRF checked on their forms only
     register_error_handlers(app)
+    _register_no_store(app)
     _register_health(app)
     _register_cli(app)
     _warm_classifier(app)
@@ -107,6 +110,17 @@ def _register_api_docs_assets(app: Flask) -> None:
         return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
+def _register_no_store(app: Flask) -> None:
+    from flask import request
+
+    @app.after_request
+    def _no_store(response):
+        # API answers carry personal data (a reveal above all): no browser, proxy or CDN may keep one
+        if request.path.startswith("/api/") and not request.path.startswith("/api/docs"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def _register_health(app: Flask) -> None:
     @app.get("/livez")
     def livez():
@@ -115,13 +129,9 @@ def _register_health(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-            return jsonify(status="ok", database="ok")
-        except Exception:  # noqa: BLE001  (a load balancer needs 503, not a stack trace)
-            db.session.rollback()
-            app.logger.warning("health check: database unreachable")
-            return jsonify(status="degraded", database="unreachable"), 503
+        # readiness: a database that cannot be reached is a 503 in the one error shape (errors.py)
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok", database="ok")
 
 
 def _register_cli(app: Flask) -> None:

@@ -36,6 +36,9 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     config = {
         "SERVICE_ENV": service_env,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"),
+        # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
+        # a pooled connection a database restart killed is replaced before use, not failed on a request
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
         "SECRET_KEY": env.get("SECRET_KEY", DEMO_SECRET_KEY),
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
         # the county whose bureau runs this official account: chat applications land in its townships
@@ -47,16 +50,31 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "WECHAT_APPID": env.get("WECHAT_APPID", "wx0000000000demo00"),
         "WECHAT_SECRET": env.get("WECHAT_SECRET", DEMO_WECHAT_SECRET),
         "WECHAT_AES_KEY": env.get("WECHAT_AES_KEY", ""),
+        # production refuses plaintext callbacks (the signature does not cover the body) unless this is set
+        "WECHAT_ALLOW_PLAINTEXT": _bool(env.get("WECHAT_ALLOW_PLAINTEXT")),
+        # a signed callback is authentic only this many seconds either side of our clock
+        "WECHAT_TIMESTAMP_WINDOW_SECONDS": _int(env.get("WECHAT_TIMESTAMP_WINDOW_SECONDS", "300"),
+                                                "WECHAT_TIMESTAMP_WINDOW_SECONDS", 30, 3600),
         "WECHAT_API_BASE_URL": env.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "REDIS_URL": env.get("REDIS_URL", ""),
+        # a message claimed in Redis by a worker that then died is handled by a retry after this long;
+        # WeChat retries for about 15 s, so keep it between the handling time and that
+        "WECHAT_DEDUPE_LEASE_SECONDS": _int(env.get("WECHAT_DEDUPE_LEASE_SECONDS", "10"),
+                                            "WECHAT_DEDUPE_LEASE_SECONDS", 2, 60),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),
         # scrypt: a memory-hard KDF; tests lower the cost through the same setting
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # wrong guesses of a case's last four (look-up and the chat's 绑定) per case number and per source
+        "GUESS_MAX_PER_CASE": _int(env.get("GUESS_MAX_PER_CASE", "5"), "GUESS_MAX_PER_CASE", 1, 100),
+        "GUESS_MAX_PER_SOURCE": _int(env.get("GUESS_MAX_PER_SOURCE", "10"), "GUESS_MAX_PER_SOURCE", 1, 1000),
+        "GUESS_WINDOW_MINUTES": _int(env.get("GUESS_WINDOW_MINUTES", "60"), "GUESS_WINDOW_MINUTES", 1, 24 * 60),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
+        # the whole account locks only when wrong passwords come from this many addresses in the window
+        "LOGIN_LOCK_ADDRESSES": _int(env.get("LOGIN_LOCK_ADDRESSES", "10"), "LOGIN_LOCK_ADDRESSES", 2, 1000),
         # routing ladder thresholds; unset keeps service.nlp.Thresholds' defaults (checked at start-up)
         "ROUTE_AUTO_CONFIDENCE": env.get("ROUTE_AUTO_CONFIDENCE"),
         "ROUTE_AUTO_MARGIN": env.get("ROUTE_AUTO_MARGIN"),
@@ -163,3 +181,7 @@ def check_production(config: dict) -> None:
         raise ConfigError("production mode refuses demo or short secrets: " + ", ".join(weak))
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         raise ConfigError("production mode needs DATABASE_URL pointing at PostgreSQL")
+    if not config.get("WECHAT_AES_KEY") and not config.get("WECHAT_ALLOW_PLAINTEXT"):
+        raise ConfigError("production mode needs WECHAT_AES_KEY (safe mode: the signature covers the message); "
+                          "plaintext callbacks can be forged from one logged URL. Set WECHAT_ALLOW_PLAINTEXT=true "
+                          "only if the account cannot use safe mode")

@@ -55,6 +55,30 @@ class RateLimited(DomainError):
     status, code, message = 429, "rate_limited", "尝试次数过多，请稍后再试"
 
 
+class Unavailable(DomainError):
+    status, code, message = 503, "database_unavailable", "系统暂时无法连接数据库，请稍后再试"
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean the database cannot be reached (down, restarting, pool exhausted), not a bug."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    return OperationalError, PoolTimeout
+
+
+def database_down(exc: Exception) -> Unavailable:
+    """Log the outage without its message (it can quote the statement) and roll the session back."""
+    from service.extensions import db
+
+    log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection is already gone; nothing to roll back)
+        pass
+    return Unavailable()
+
+
 # marshmallow's built-in messages, in the words a clerk understands
 _FIELD_MESSAGES = [
     (r"^Missing data for required field\.$", "此项必填"),
@@ -114,7 +138,8 @@ _HTTP_MESSAGES = {
     413: ("too_large", "提交的内容过大"),
     415: ("unsupported_media_type", "请以 JSON 格式提交"),
     500: ("internal_error", "系统繁忙，请稍后再试；如多次出现请联系管理员"),
-    **{cls.status: (cls.code, cls.message) for cls in (NotAuthenticated, Conflict, InvalidInput, RateLimited)},
+    **{cls.status: (cls.code, cls.message)
+       for cls in (NotAuthenticated, Conflict, InvalidInput, RateLimited, Unavailable)},
 }
 
 
@@ -135,6 +160,14 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         return respond(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(database_errors()[0])
+    @app.errorhandler(database_errors()[1])
+    def _database(exc):
+        error = database_down(exc)
+        response, status = respond(error.status, error.code, error.message)
+        response.headers["Retry-After"] = "5"
+        return response, status
 
     @app.errorhandler(StaleDataError)
     def _stale(_exc):

@@ -1,5 +1,6 @@
 """Unbound extensions, bound to an app in create_app."""
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -20,3 +21,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 api = Api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# Both log-in doors (/staff/login, /api/v1/auth/login) draw on one per-address budget. Without REDIS_URL
+# flask-limiter counts per worker: the shared guarantees are the account budgets in service.auth.lockout.
+login_limit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_LOGIN"], scope="login", methods=["POST"])

@@ -12,8 +12,9 @@ AUDITOR = "auditor"
 EVENT_LABELS = {"login": "登录", "reveal_id_number": "查看完整身份信息", "create_token": "创建 API 令牌",
                 "revoke_token": "吊销 API 令牌", "file_difference": "核对与档案不同", "remove_follower": "移除微信关注"}
 OUTCOME_LABELS = {"granted": "成功", "refused": "被拒绝", "unknown_user": "用户名不存在", "bad_password": "密码错误",
-                  "locked_now": "密码错误，账号被锁定", "locked": "账号锁定中", "inactive": "账号已停用",
-                  "demo_password": "生产环境使用演示密码", "confirmed": "确认更新档案", "rejected": "不采用，档案不变"}
+                  "locked_now": "密码错误，此地址暂停登录该账号", "locked_account": "多个地址输错密码，账号被锁定",
+                  "locked": "账号锁定中", "inactive": "账号已停用", "demo_password": "生产环境使用演示密码",
+                  "confirmed": "确认更新档案", "rejected": "不采用，档案不变"}
 
 
 def record(event: str, staff_id: int | None, target_type: str, target_id: str | None, outcome: str,

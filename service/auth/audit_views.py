@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from service.auth import audit
 from service.auth.guard import require_staff
+from service.request_limits import row_id
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="审计日志：登录、查看完整身份信息、API 令牌")
 
@@ -13,7 +14,7 @@ class AuditArgsSchema(Schema):
     event = fields.String(validate=validate.OneOf(tuple(audit.EVENT_LABELS)))
     username = fields.String(validate=validate.Length(max=40))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
-    before_id = fields.Integer(validate=validate.Range(min=1))
+    before_id = row_id()
 
 
 @blp.route("")

@@ -24,8 +24,6 @@ class StaffUser(db.Model):
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
     # Bumped on logout / password change so every older session cookie stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

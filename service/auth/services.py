@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from service.auth import audit
+from service.auth import audit, lockout
 from service.auth.actor import Actor
 from service.auth.models import ROLES, ApiToken, StaffUser
 from service.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
@@ -35,11 +35,26 @@ def profile(user: StaffUser) -> dict:
     }
 
 
+def dummy_hash() -> str:
+    """A hash nobody's password matches, made once per process with the configured KDF: refused log-ins
+    (unknown user, locked) check against it, so every log-in costs exactly one KDF run."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    cached = current_app.extensions.get("login_dummy_hash")
+    if cached is None or cached[0] != method:
+        cached = current_app.extensions["login_dummy_hash"] = (method, hash_password(secrets.token_hex(16)))
+    return cached[1]
+
+
 def login(username: str, password: str, remote_addr: str | None = None) -> StaffUser:
-    """Every attempt, granted or refused, is written to audit_log (who, from where, what happened)."""
-    max_failures = current_app.config["LOGIN_MAX_FAILURES"]
-    lock_minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+    """Every attempt, granted or refused, is written to audit_log (who, from where, what happened).
+
+    One budget per account and address for every log-in door (LOGIN_MAX_FAILURES per LOGIN_LOCK_MINUTES),
+    counted before the password is checked; the whole account locks only once wrong passwords come from
+    LOGIN_LOCK_ADDRESSES addresses, so one guesser cannot lock a clerk out from her own desk."""
     username = username.strip()
+    budget = lockout.Budget(username, remote_addr)
+    with use_case():
+        refused_early = budget.reserve()  # committed before the KDF: parallel guesses each see their own count
 
     with use_case() as uow:
         def refuse(user: StaffUser | None, outcome: str, error: Exception):
@@ -48,25 +63,18 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
             raise error
 
         user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-        now = utcnow()
-        if user is None:
-            check_password_hash(hash_password("timing-equaliser"), password)  # same work: no timing hint
-            refuse(None, "unknown_user", NotAuthenticated(_BAD_LOGIN, code="bad_credentials"))
-        if user.locked_until and user.locked_until > now:
-            refuse(user, "locked", NotAuthenticated(
-                f"连续输错密码次数过多，账号已锁定，请 {lock_minutes} 分钟后再试", code="locked"))
-        if not user.active or not check_password_hash(user.password_hash, password):
-            user.failed_logins += 1
-            outcome = "inactive" if user.active is False else "bad_password"
-            if user.failed_logins >= max_failures:
-                user.locked_until = now + dt.timedelta(minutes=lock_minutes)
-                user.failed_logins = 0
-                outcome = "locked_now"  # this failure locked the account (outcome column: 20 chars)
+        checked = user.password_hash if user is not None and not refused_early else dummy_hash()
+        matches = check_password_hash(checked, password)  # the one KDF run, whoever is asking
+        if refused_early:
+            refuse(user, "locked", NotAuthenticated(budget.locked_message(), code="locked"))
+        if user is None or not user.active or not matches:
+            outcome = budget.failed() or ("unknown_user" if user is None else "inactive" if not user.active
+                                          else "bad_password")
             refuse(user, outcome, NotAuthenticated(_BAD_LOGIN, code="bad_credentials"))
         if current_app.config["SERVICE_ENV"] == "production" and password in DEMO_PASSWORDS:
             refuse(user, "demo_password", Forbidden("生产环境不允许使用演示密码登录，请管理员重设密码",
                                                     code="demo_password"))
-        user.failed_logins, user.locked_until = 0, None
+        budget.succeeded()
         audit.record("login", user.id, "staff_user", username, "granted", remote_addr)
         uow.commit()
     return user

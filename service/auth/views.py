@@ -1,13 +1,13 @@
 """Thin edges for staff log-in, log-out and API tokens."""
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_smorest import Blueprint
 
 from service.auth import services
 from service.auth.guard import current_user, require_staff, start_session
 from service.auth.models import ROLES
 from service.auth.schemas import LoginSchema, TokenCreateSchema
-from service.extensions import limiter
+from service.extensions import login_limit
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="工作人员登录与 API 令牌")
 
@@ -15,7 +15,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="工作
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200)
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@login_limit
 def login(body):
     user = services.login(body["username"], body["password"], request.remote_addr)
     start_session(user)

@@ -13,7 +13,7 @@
 from sqlalchemy import select
 
 from service.auth.actor import Actor
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import Conflict, NotFound
 from service.extensions import db
 from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
@@ -22,13 +22,14 @@ from service.intake.models import Applicant, Application, Follower, Village
 COUNTY, WINDOW = "county", "window"
 
 
+NOT_FOUND = "没有找到该案件号的申请"
+
+
 def get_for(actor: Actor, case_no: str, *, lock: bool = False) -> Application:
     query = select(Application).where(Application.case_no == normalise(case_no))
     app = db.session.scalars(query.with_for_update() if lock else query).first()
-    if app is None:
-        raise NotFound("没有找到该案件号的申请")
-    if not actor.sees_township(app.township_id, app.county_id):
-        raise Forbidden()
+    if app is None or not actor.sees_township(app.township_id, app.county_id):
+        raise NotFound(NOT_FOUND)  # another township's case answers exactly like a missing one
     return app
 
 

@@ -25,4 +25,7 @@ def is_well_formed(case_no: str) -> bool:
 
 
 def normalise(raw: str) -> str:
-    return "".join(ch for ch in (raw or "") if ch.isdigit())
+    """The digits of a typed case number (full-width ones included); spaces and dashes dropped."""
+    from service.intake.identity import typed
+
+    return "".join(ch for ch in typed(raw) if "0" <= ch <= "9")[:20]

@@ -1,17 +1,28 @@
 """Resident identifiers: ID numbers (GB 11643-1999), mobile numbers, and how they are shown masked."""
 
 import re
+import unicodedata
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would let other scripts through
+_PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def typed(raw: str | None) -> str:
+    """What a person typed, as plain characters: full-width digits and letters (Chinese keyboards, 全角 X)
+    become ASCII (NFKC), surrounding blanks go."""
+    return unicodedata.normalize("NFKC", raw or "").strip()
 
 
 def normalise_id_number(raw: str) -> str:
     # Residents type full-width digits and a lower-case x; spaces come from reading it out in groups.
-    table = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
-    return re.sub(r"[\s-]", "", (raw or "").translate(table)).upper().replace("Ｘ", "X")
+    return re.sub(r"[\s-]", "", typed(raw)).upper()
+
+
+def normalise_last4(raw: str | None) -> str:
+    """The last four characters of an ID number as a resident types them: ００２ｘ, 002x, ' 002X '."""
+    return re.sub(r"\s", "", typed(raw)).upper()
 
 
 def id_number_problem(raw: str) -> str | None:
@@ -37,8 +48,7 @@ def check_character(first17: str) -> str:
 
 
 def normalise_phone(raw: str) -> str:
-    table = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
-    value = re.sub(r"[\s-]", "", (raw or "").translate(table))
+    value = re.sub(r"[\s-]", "", typed(raw))
     return value[3:] if value.startswith("+86") else value
 
 

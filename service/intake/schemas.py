@@ -1,18 +1,33 @@
 """Request shapes for the intake API; domain checks (ID check digit, village) live in the use cases."""
 
+import re
+from decimal import Decimal
+
 from marshmallow import Schema, fields, validate
 
 from service.intake import workflow as wf
+from service.intake.identity import typed
 from service.intake.time_limits import INTAKES
+from service.request_limits import row_id
+
+MAX_AMOUNT = Decimal("9999999999.99")  # the columns' Numeric(12, 2)
+
+
+class Typed(fields.String):
+    """A number a person types (case number, last four, phone): full-width characters from a Chinese
+    keyboard read as ASCII and blanks dropped before it is validated."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return re.sub(r"\s", "", typed(super()._deserialize(value, attr, data, **kwargs)))
 
 
 class CallSchema(Schema):
     phone = fields.String(required=True, validate=validate.Length(max=20))
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
     id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=24))
-    village_id = fields.Integer(required=True)
+    village_id = row_id(required=True)
     intake = fields.String(required=True, validate=validate.OneOf(INTAKES))
-    scheme = fields.String(load_default=None, allow_none=True)
+    scheme = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     description = fields.String(required=True, validate=validate.Length(min=2, max=4000))
     urgent = fields.Boolean(load_default=False)
     household_size = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 30))
@@ -24,21 +39,21 @@ class QueueArgsSchema(Schema):
     urgent = fields.Boolean()
     overdue = fields.Boolean()
     mine = fields.Boolean()
-    township_id = fields.Integer()
-    case_no = fields.String(validate=validate.Length(max=20))
-    phone = fields.String(validate=validate.Length(max=20))
+    township_id = row_id()
+    case_no = Typed(validate=validate.Length(max=20))
+    phone = Typed(validate=validate.Length(max=20))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = fields.String(validate=validate.Length(max=200))
 
 
 class VersionSchema(Schema):
-    version = fields.Integer(required=True, metadata={"description": "the version you read; 409 if stale"})
+    version = row_id(required=True, metadata={"description": "the version you read; 409 if stale"})
 
 
 class ActionSchema(VersionSchema):
     note = fields.String(validate=validate.Length(max=2000))
     missing = fields.List(fields.String(validate=validate.Length(min=1, max=100)), validate=validate.Length(max=30))
-    amount = fields.Decimal(as_string=True, places=2)
+    amount = fields.Decimal(as_string=True, places=2, validate=validate.Range(0, MAX_AMOUNT))
     first_month = fields.String(validate=validate.Length(max=7))
     reason = fields.String(validate=validate.Length(max=2000))
     to_intake = fields.String(validate=validate.OneOf(INTAKES))
@@ -47,8 +62,8 @@ class ActionSchema(VersionSchema):
 
 
 class LookupSchema(Schema):
-    case_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    id_last4 = fields.String(required=True, validate=validate.Length(equal=4))
+    case_no = Typed(required=True, validate=validate.Length(min=1, max=20))
+    id_last4 = Typed(required=True, validate=validate.Length(equal=4))
 
 
 class FileReviewSchema(Schema):

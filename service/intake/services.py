@@ -15,11 +15,11 @@ from service.auth import audit
 from service.auth.actor import Actor
 from service.auth.models import StaffUser
 from service.clock import today as beijing_today
-from service.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
 from service.intake import access, applicants, deadlines, followers
 from service.intake import workflow as wf
-from service.intake.case_numbers import new_case_number
+from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
 from service.intake.materials import checklist_for
 from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village, utcnow
@@ -268,17 +268,22 @@ def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None)
     """The full ID number and phone, for staff whose work needs them (checking papers, calling the
     applicant back); every reveal and every refusal is audited."""
     with use_case() as uow:
-        app = _get_for(actor, case_no)
-        allowed = actor.role in wf.CASEWORKERS
-        audit.record("reveal_id_number", actor.id, "application", app.case_no, "granted" if allowed else "refused",
-                     remote_addr)
+        allowed, app = actor.role in wf.CASEWORKERS, None  # the role first: a refused role learns nothing more
+        try:
+            app = _get_for(actor, case_no) if allowed else None
+        except NotFound:
+            allowed = False
+        audit.record("reveal_id_number", actor.id, "application", app.case_no if app else normalise(case_no),
+                     "granted" if allowed else "refused", remote_addr)
         revealed = None
         if allowed:
             encrypted = app.applicant.id_number_encrypted
             revealed = {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
                         "phone": app.contact_phone or app.applicant.phone}  # the call-back number given with it
-        uow.commit()  # the refusal is evidence too: kept, then raised
+        uow.commit()  # the refusal is evidence too (role, township, a guessed number): kept, then raised
     if not allowed:
+        if actor.role in wf.CASEWORKERS:
+            raise NotFound(access.NOT_FOUND)
         raise Forbidden("您的角色不能查看完整身份证号码")
     return revealed
 

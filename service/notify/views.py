@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 from service.auth.guard import require_staff
 from service.notify import services
 from service.notify.models import DEAD, STATUSES
+from service.request_limits import row_id
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
                 description="通知发送情况：失败的通知与重新发送")
@@ -15,7 +16,7 @@ class NotificationArgsSchema(Schema):
     status = fields.String(load_default=DEAD, validate=validate.OneOf(STATUSES))
     case_no = fields.String(validate=validate.Length(max=20))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    before_id = fields.Integer(validate=validate.Range(min=1))
+    before_id = row_id()
 
 
 @blp.route("")

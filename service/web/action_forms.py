@@ -3,6 +3,7 @@
 The checks themselves stay in service.intake.workflow; this only reads the form the way the API reads JSON.
 """
 
+from service.intake import guessing
 from service.intake import workflow as wf
 
 # action -> the inputs it needs; actions not listed are one button with nothing to fill in
@@ -22,9 +23,10 @@ ACTION_ORDER = (
     "emergency_aid", "request_materials", "reinvestigate", "transfer", "refer", "reject", "withdraw",
 )
 DANGER = {"reject", "withdraw"}
-HISTORY_LABELS = {"submit": "登记", "claim": "认领", **wf.ACTION_LABELS, "file_confirm": "档案已按本申请更新",
-                  "file_reject": "不采用与档案不同的内容", "follower_removed": "移除微信关注",
-                  "wechat_bound": "微信绑定关注", "resident_note": "申请人补充情况", "resident_material": "申请人发来材料"}
+HISTORY_LABELS = {"submit": "登记", "claim": "认领", guessing.NOTE_ACTION: "疑似有人猜测查询信息", **wf.ACTION_LABELS,
+                  "file_confirm": "档案已按本申请更新", "file_reject": "不采用与档案不同的内容",
+                  "follower_removed": "移除微信关注", "wechat_bound": "微信绑定关注", "resident_note": "申请人补充情况",
+                  "resident_material": "申请人发来材料"}
 
 
 def ordered(allowed: list[dict]) -> list[dict]:

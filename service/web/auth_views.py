@@ -1,11 +1,11 @@
 """Log in and out of the staff pages: the same login use case (lock-out) and session as the JSON API."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 
 from service.auth import services as auth_services
 from service.auth.guard import current_user, start_session
 from service.errors import Forbidden, NotAuthenticated
-from service.extensions import limiter
+from service.extensions import login_limit
 from service.web.pages import bp, home_for, safe_next
 
 
@@ -18,7 +18,7 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@login_limit
 def login():
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":

@@ -13,6 +13,7 @@ from service.intake import services
 from service.intake import workflow as wf
 from service.intake.models import Township
 from service.nlp import route as classify
+from service.request_limits import bounded_int
 from service.web.pages import CALL_ROLES, bp, staff_page
 
 FIELDS = ("phone", "name", "id_number", "village_id", "description", "intake", "urgent", "household_size")
@@ -51,7 +52,7 @@ def _payload(form) -> tuple[dict, dict]:
         "intake": form.get("intake") or None, "urgent": form.get("urgent") == "1",
     }
     try:
-        payload["village_id"] = int(form.get("village_id") or 0)
+        payload["village_id"] = bounded_int(form.get("village_id") or 0)
     except ValueError:
         payload["village_id"] = 0
     size = form.get("household_size", "").strip()

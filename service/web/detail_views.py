@@ -11,6 +11,7 @@ from service.intake import services
 from service.intake import workflow as wf
 from service.intake.time_limits import INTAKES
 from service.nlp import route as classify
+from service.request_limits import bounded_int
 from service.web import action_forms
 from service.web.pages import INTAKE_SHORT, QUEUE_ROLES, bp, staff_page
 
@@ -52,7 +53,7 @@ def application(case_no, actor):
 
 def _version() -> int:
     try:
-        return int(request.form["version"])
+        return bounded_int(request.form["version"])
     except (KeyError, ValueError):
         abort(400)
 
@@ -117,7 +118,7 @@ def _reason(exc) -> str:
 
 
 @bp.route("/applications/<case_no>/reveal-id", methods=["POST"])
-@staff_page(*QUEUE_ROLES)
+@staff_page(*QUEUE_ROLES, "auditor")  # the use case refuses and audits the roles that may not see it
 def reveal_id(case_no, actor):
     # Audited by the use case, granted or refused; shown once in this response, never kept in the session.
     revealed = services.reveal_id_number(actor, case_no, request.remote_addr)

@@ -6,13 +6,14 @@ Every step is service.wechat.handoffs: the same use cases as /api/v1/handoffs.
 from flask import flash, redirect, render_template, request, url_for
 
 from service.errors import Conflict, InvalidInput
+from service.request_limits import bounded_int
 from service.web.pages import bp, staff_page
 from service.wechat import handoffs
 
 
 def _render(actor, status: str, *, code: int = 200, errors: dict | None = None, problem: str | None = None,
             open_id: int | None = None, draft: str = ""):
-    listing = handoffs.list_handoffs(actor, status=status, before_id=request.args.get("before", type=int))
+    listing = handoffs.list_handoffs(actor, status=status, before_id=request.args.get("before", type=bounded_int))
     return render_template(
         "handoffs.html", tab=status, tabs=handoffs.STATUS_LABELS_ZH, listing=listing, errors=errors or {},
         problem=problem, open_id=open_id, draft=draft, max_answer=handoffs.MAX_ANSWER,

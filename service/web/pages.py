@@ -10,7 +10,14 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 
 from service.auth.guard import current_user, require_staff
 from service.auth.models import ROLE_LABELS
-from service.errors import DomainError, NotAuthenticated, error_body, http_error
+from service.errors import (
+    DomainError,
+    NotAuthenticated,
+    database_down,
+    database_errors,
+    error_body,
+    http_error,
+)
 from service.extensions import db
 from service.intake import workflow as wf
 
@@ -110,14 +117,14 @@ def _beijing_time(value: str | None) -> str:
 def _page_context():
     if not request.blueprint == "web":
         return {}
-    try:
-        user = current_user()
-    except DomainError:
-        user = None
     from service.auth.services import actor_of
     from service.wechat import handoffs
 
-    waiting = handoffs.open_count(actor_of(user)) if user is not None and user.role in handoffs.ROLES else 0
+    try:
+        user = current_user()
+        waiting = handoffs.open_count(actor_of(user)) if user is not None and user.role in handoffs.ROLES else 0
+    except (DomainError, *database_errors()):  # the error page itself must render while the database is down
+        user, waiting = None, 0
     return {"staff": user, "role_labels": ROLE_LABELS, "open_handoffs": waiting, "nav_roles": {
         "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES,
         "audit": ("auditor",)}}
@@ -165,6 +172,15 @@ _HTTP_PAGES = {
 def _http(exc: HTTPException):
     title, message = _HTTP_PAGES.get(exc.code or 500, ("无法完成", "请求未能完成，请稍后再试。"))
     return error_page(exc.code or 500, title, message)
+
+
+@bp.errorhandler(database_errors()[0])
+@bp.errorhandler(database_errors()[1])
+def _database(exc: Exception):
+    response, status = error_page(503, "系统暂时不可用", database_down(exc).message)
+    response = current_app.make_response((response, status))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @bp.errorhandler(Exception)

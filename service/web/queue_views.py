@@ -8,6 +8,7 @@ from service.extensions import db
 from service.intake import queue as intake_queue
 from service.intake import workflow as wf
 from service.intake.models import Township
+from service.request_limits import bounded_int
 from service.web import queue_data
 from service.web.pages import QUEUE_ROLES, bp, staff_page
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 20
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return bounded_int(value) if value not in (None, "") else None
     except ValueError:
         return None
 

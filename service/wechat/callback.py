@@ -1,16 +1,19 @@
-"""Everything the /wechat view needs: verify, decrypt, parse, and encode the reply.
+"""Everything the /wechat view needs: authenticate, decrypt, parse, and encode the reply.
 
-Order matters: the size cap and the query signature are checked before the body is parsed, so
-an unsigned request never reaches the XML parser. Compatible mode (plaintext fields beside
-Encrypt) is handled as safe mode: only the signed, encrypted copy is trusted.
+Order matters: the query signature, the timestamp window and the mode are checked before the body is
+read (`authenticate`), and the size cap before it is parsed, so an unsigned request never reaches the
+XML parser. Compatible mode (plaintext fields beside Encrypt) is handled as safe mode: only the signed,
+encrypted copy is trusted. With an EncodingAESKey configured, plaintext is refused.
 
 In the view (read at most cap+1 bytes so an oversized body is refused without buffering it):
 
-    body = request.stream.read(handler.max_body_bytes + 1)
     try:
+        handler.authenticate(request.args)      # 403 before a byte of the body is read
+        body = request.stream.read(handler.max_body_bytes + 1)
+        first_use(request.args, body)           # the replay cache: one signature, one body
         msg, encode = handler.open(request.args, body)
     except CallbackError as exc:
-        abort(exc.http_status)          # 403 signature, 413 size, 400 anything else
+        abort(exc.http_status)                  # 403 not authentic, 413 size, 400 anything else
     if seen(dedupe_key(msg)): return "success"
     return Response(encode(text_reply(msg, answer)), mimetype="application/xml")
 """
@@ -23,12 +26,13 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from .crypto import MessageCrypto, check_msg_signature, check_signature, msg_signature, signature
-from .errors import BodyTooLarge, ProtocolError
+from .errors import BodyTooLarge, PlaintextRefused, ProtocolError, StaleTimestamp
 from .messages import InboundMessage, message_from_dict
 from .replies import SUCCESS
 from .xmlsafe import DEFAULT_MAX_BODY, cdata, parse_xml
 
 ReplyEncoder = Callable[[str], str]
+DEFAULT_TIMESTAMP_WINDOW = 300  # seconds either side of our clock: WeChat's retries all come within 15 s
 
 
 class Callback(NamedTuple):
@@ -46,7 +50,8 @@ class CallbackHandler:
         appid: str | None = None,
         encoding_aes_key: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY,
-        require_encryption: bool = False,
+        timestamp_window: int = DEFAULT_TIMESTAMP_WINDOW,
+        clock: Callable[[], float] = time.time,
     ):
         if not token:
             raise ValueError("WeChat token is required")
@@ -54,31 +59,44 @@ class CallbackHandler:
             raise ValueError("safe mode needs the appid as well as the EncodingAESKey")
         self.token = token
         self.max_body_bytes = max_body_bytes
-        self.require_encryption = require_encryption
+        self.timestamp_window, self.clock = timestamp_window, clock
         self.crypto = MessageCrypto(token, encoding_aes_key, appid) if encoding_aes_key else None
 
     def verify_url(self, args: Mapping[str, str]) -> str:
         """GET /wechat: return echostr when the signature matches, else raise InvalidSignature."""
-        check_signature(self.token, args.get("signature"), args.get("timestamp"), args.get("nonce"))
+        self._check_query(args)
         echostr = args.get("echostr")
         if not echostr:
             raise ProtocolError("echostr missing")
         return echostr
+
+    def authenticate(self, args: Mapping[str, str]) -> None:
+        """Everything the query alone can prove, before the body is read: the signature, a timestamp
+        inside the window, and a mode we accept (never plaintext while an EncodingAESKey is set)."""
+        self._check_query(args)
+        mode = (args.get("encrypt_type") or "raw").lower()
+        if mode not in ("raw", "aes"):
+            raise ProtocolError(f"unknown encrypt_type {mode[:20]!r}")
+        if mode == "raw" and self.crypto is not None:
+            raise PlaintextRefused("plaintext callback refused: safe mode is configured")
+
+    def _check_query(self, args: Mapping[str, str]) -> None:
+        timestamp = args.get("timestamp")
+        check_signature(self.token, args.get("signature"), timestamp, args.get("nonce"))
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            raise StaleTimestamp("timestamp is not a Unix time")
+        skew = int(timestamp) - self.clock()
+        if abs(skew) > self.timestamp_window:
+            raise StaleTimestamp(f"timestamp {skew:+.0f} s from our clock, window ±{self.timestamp_window} s")
 
     def open(self, args: Mapping[str, str], body: bytes | str) -> Callback:
         """POST /wechat: return (message, encode) or raise a CallbackError."""
         size = len(body.encode("utf-8") if isinstance(body, str) else body)
         if size > self.max_body_bytes:
             raise BodyTooLarge(f"body is {size} bytes, limit {self.max_body_bytes}")
-        timestamp, nonce = args.get("timestamp"), args.get("nonce")
-        check_signature(self.token, args.get("signature"), timestamp, nonce)
-        mode = (args.get("encrypt_type") or "raw").lower()
-        if mode == "aes":
-            return self._open_encrypted(args, body, timestamp, nonce)
-        if mode != "raw":
-            raise ProtocolError(f"unknown encrypt_type {mode!r}")
-        if self.require_encryption:
-            raise ProtocolError("plaintext callback refused: safe mode is required")
+        self.authenticate(args)
+        if (args.get("encrypt_type") or "raw").lower() == "aes":
+            return self._open_encrypted(args, body, args["timestamp"], args["nonce"])
         message = message_from_dict(parse_xml(body, self.max_body_bytes))
         return Callback(message, _plain)
 

@@ -7,7 +7,6 @@ import copy
 import datetime as dt
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -19,7 +18,7 @@ from service.intake.models import utcnow
 from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
-from service.wechat.dedupe import DatabaseDedupe, RedisDedupe
+from service.wechat.dedupe import DatabaseDedupe, dedupe_store
 from service.wechat.dialogue import Dialogue, idle
 from service.wechat.messages import InboundMessage, dedupe_key
 from service.wechat.models import Conversation
@@ -34,23 +33,10 @@ SILENT_EVENTS = {"VIEW", "LOCATION", "TEMPLATESENDJOBFINISH", "subscribe_msg_pop
 EVENT_HOOKS: list = []  # callables(msg) for events other packages consume (delivery receipts)
 
 
-def dedupe_store():
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
-        return DatabaseDedupe()
-    store = current_app.extensions.get("wechat_redis_dedupe")
-    if store is None:
-        import redis
-
-        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
-        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
-        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(client)
-    return store
-
-
 def handle(msg: InboundMessage) -> str:
     """The reply body's plaintext: a text answer or `success`."""
     store, key = dedupe_store(), dedupe_key(msg)
+    claimed = False
     try:
         with use_case() as uow:
             claimed, previous = store.claim(key)
@@ -62,7 +48,8 @@ def handle(msg: InboundMessage) -> str:
                 store.remember(key, reply)
             uow.commit()
     except BaseException:
-        store.release(key)
+        if claimed:  # never another worker's pending claim
+            store.release(key)
         raise
     if not isinstance(store, DatabaseDedupe):
         store.remember(key, reply)
@@ -96,14 +83,13 @@ def _dispatch(msg: InboundMessage) -> str:
     # a deep copy: the JSON column is only written when the new value differs from the loaded one
     data, kept = _opened(copy.deepcopy(conversation.data or {}))
     state = {"step": conversation.step, "data": data}
-    state.update({k: v for k, v in state["data"].pop("_meta", {}).items()})
+    state["data"].pop("_meta", None)  # bind attempts were counted here before service.intake.guessing
     prefix = _lapse(conversation, state)
-    ports = DatabasePorts(msg.from_user, state)
+    ports = DatabasePorts(msg.from_user)
     dialogue = Dialogue(ports)
     reply = _answer(kind, msg, state, dialogue, ports)
     now = utcnow()
-    meta = {k: state[k] for k in ("bind_attempts", "bind_since") if state.get(k) is not None}
-    conversation.step, conversation.data = state["step"], _sealed({**state["data"], "_meta": meta}, kept)
+    conversation.step, conversation.data = state["step"], _sealed(state["data"], kept)
     conversation.updated_at, conversation.last_inbound_at = now, now
     return (prefix + reply) if reply != SUCCESS else reply
 

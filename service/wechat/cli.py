@@ -85,8 +85,8 @@ def menu_push():
 @wechat_cli.command("purge-dedupe")
 @with_appcontext
 def purge_dedupe():
-    """Drop delivered-message keys older than two days and empty chat forms idle over 24 hours (the
-    notification worker does both every scan)."""
+    """Drop delivered-message keys older than two days and ended guessing/log-in windows, and empty chat
+    forms idle over 24 hours (the notification worker does both every scan)."""
     from service.intake.models import utcnow
     from service.wechat.retention import sweep
 

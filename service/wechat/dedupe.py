@@ -1,12 +1,21 @@
-"""Each inbound message handled once, whichever worker or node WeChat's retries reach.
+"""Each inbound message handled once, and each callback signature used for one body only, whichever
+worker or node WeChat's retries reach.
 
 Database (default): the key is inserted in the same transaction as the handling, so a retry racing the
 first delivery waits for it and then answers with the reply it stored. Redis (when REDIS_URL is set):
-SET NX claims the key; the reply is stored beside it once the handling has committed.
+SET NX claims the key with a short lease; the reply replaces it (kept two days) once the handling has
+committed. A retry that finds the key pending waits for that reply; if the first handler died (killed
+worker), its lease runs out and a later retry handles the message itself, so the answer is not lost.
+
+The replay cache shares the store: a signature's first use records a digest of its body; the same
+signature again is a retry only with the same body (plaintext signatures do not cover the body).
 """
 
 import datetime as dt
+import hashlib
+import time
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,19 +27,54 @@ from service.wechat.models import DeliveredMessage
 
 KEEP = dt.timedelta(days=2)  # far beyond WeChat's 15-second retry window
 PENDING = "\x00pending"
+RETRY_WAIT = 4.0  # seconds a retry waits for the first handler's reply: under WeChat's 5-second deadline
+
+
+class StillPending(Exception):
+    """Another worker holds the message and has not answered yet: ask WeChat to try again (503)."""
+
+
+def dedupe_store():
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        return DatabaseDedupe()
+    store = current_app.extensions.get("wechat_redis_dedupe")
+    if store is None:
+        import redis
+
+        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
+        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
+        store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(
+            client, lease=current_app.config["WECHAT_DEDUPE_LEASE_SECONDS"])
+    return store
+
+
+def first_use(signature: str, body: bytes) -> bool:
+    """False when this callback signature was already used with another body (a replay); True for its
+    first use and for WeChat's retries of the same request. Kept while its timestamp can pass the window."""
+    keep = 2 * current_app.config["WECHAT_TIMESTAMP_WINDOW_SECONDS"] + 60
+    digest = hashlib.sha256(body).hexdigest()
+    return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep)
 
 
 class DatabaseDedupe:
-    def claim(self, key: str) -> tuple[bool, str | None]:
+    def _insert(self, key: str, reply: str | None = None) -> bool:
         insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         # RETURNING tells whether this insert won; rowcount is unreliable for ORM-enabled inserts.
-        won = db.session.execute(
-            insert(DeliveredMessage.__table__).values(key=key, created_at=utcnow())
+        return db.session.execute(
+            insert(DeliveredMessage.__table__).values(key=key, reply=reply, created_at=utcnow())
             .on_conflict_do_nothing().returning(DeliveredMessage.__table__.c.key)
-        ).first()
-        if won is not None:
+        ).first() is not None
+
+    def claim(self, key: str) -> tuple[bool, str | None]:
+        if self._insert(key):
             return True, None
         return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
+
+    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
+        with use_case():  # its own transaction: the record stands whatever the handling does
+            return self._insert(key, digest) or db.session.scalar(
+                select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
 
     def remember(self, key: str, reply: str) -> None:
         table = DeliveredMessage.__table__
@@ -48,15 +92,31 @@ class DatabaseDedupe:
 
 
 class RedisDedupe:
-    def __init__(self, redis, prefix: str = "wechat:seen:"):
-        self.redis, self.prefix = redis, prefix
+    def __init__(self, redis, prefix: str = "wechat:seen:", *, lease: int = 10, wait: float = RETRY_WAIT):
+        self.redis, self.prefix, self.lease, self.wait = redis, prefix, lease, wait
 
     def claim(self, key: str) -> tuple[bool, str | None]:
-        if self.redis.set(self.prefix + key, PENDING, nx=True, ex=int(KEEP.total_seconds())):
-            return True, None
+        """(True, None) when this worker should handle the message; (False, reply) for a retry of a handled
+        one; raises StillPending when the first handler is still at it after `wait` seconds."""
+        deadline = time.monotonic() + self.wait
+        while True:
+            if self.redis.set(self.prefix + key, PENDING, nx=True, ex=self.lease):
+                return True, None
+            stored = self.redis.get(self.prefix + key)
+            stored = stored.decode() if isinstance(stored, bytes) else stored
+            if stored is None:
+                continue  # the lease ran out between the two calls: claim it
+            if stored != PENDING:
+                return False, stored
+            if time.monotonic() >= deadline:
+                raise StillPending(key)
+            time.sleep(0.1)
+
+    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
+        if self.redis.set(self.prefix + key, digest, nx=True, ex=keep_seconds):
+            return True
         stored = self.redis.get(self.prefix + key)
-        stored = stored.decode() if isinstance(stored, bytes) else stored
-        return False, None if stored in (None, PENDING) else stored
+        return (stored.decode() if isinstance(stored, bytes) else stored) in (None, digest)
 
     def remember(self, key: str, reply: str) -> None:
         self.redis.set(self.prefix + key, reply, ex=int(KEEP.total_seconds()))

@@ -16,6 +16,7 @@ from service.intake.identity import (
     normalise_id_number,
     normalise_phone,
     phone_problem,
+    typed,
 )
 from service.wechat import prompts as P
 from service.wechat.forms import FIELDS_BY_INTAKE, parse_choice, parse_count
@@ -58,7 +59,7 @@ class Dialogue:
     # -- entry point ---------------------------------------------------------------------------
     def handle_text(self, state: dict, text: str) -> str:
         text = (text or "").strip()
-        word = text.rstrip("。.!！ ")
+        word = typed(text).rstrip("。.!！ ")  # commands typed on a Chinese keyboard: 绑定 ２６… ００２Ｘ
         if word in CANCEL:
             state.update(idle())
             return P.CANCELLED

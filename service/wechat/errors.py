@@ -7,10 +7,26 @@ class CallbackError(Exception):
     http_status = 400
 
 
-class InvalidSignature(CallbackError):
-    """signature or msg_signature missing or wrong: the request did not come from WeChat."""
+class NotAuthentic(CallbackError):
+    """The request cannot be shown to come from WeChat, now, once."""
 
     http_status = 403
+
+
+class InvalidSignature(NotAuthentic):
+    """signature or msg_signature missing or wrong: the request did not come from WeChat."""
+
+
+class StaleTimestamp(NotAuthentic):
+    """Signed, but outside the timestamp window: an old request (from an access log) played again."""
+
+
+class Replayed(NotAuthentic):
+    """A signature already used with another body: in plaintext mode the signature does not cover it."""
+
+
+class PlaintextRefused(NotAuthentic):
+    """Plaintext while an EncodingAESKey is configured: only the encrypted, body-signed form is trusted."""
 
 
 class ProtocolError(CallbackError):

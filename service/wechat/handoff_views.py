@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from service.auth.guard import require_staff
+from service.request_limits import row_id
 from service.wechat import handoffs
 
 blp = Blueprint("handoffs", __name__, url_prefix="/api/v1/handoffs",
@@ -13,7 +14,7 @@ blp = Blueprint("handoffs", __name__, url_prefix="/api/v1/handoffs",
 class HandoffArgsSchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(handoffs.STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    before_id = fields.Integer(validate=validate.Range(min=1))
+    before_id = row_id()
 
 
 class AnswerSchema(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,6 +21,15 @@ SUBSCRIBE_MSG_EVENTS = {
     "subscribe_msg_sent_event": "SubscribeMsgSentEvent",
 }
 QRSCENE_PREFIX = "qrscene_"
+
+# Every field is bounded, signed or not: a value past these never came from WeChat and must not reach the
+# database (openids are String(64), ids int64) or arithmetic (nan, inf).
+_MAX_CHARS = {"Content": 4000, "Recognition": 4000, "Description": 2000, "PicUrl": 2000, "Url": 2000,
+              "Title": 500, "Label": 500, "EventKey": 256, "MediaId": 256, "ThumbMediaId": 256, "Ticket": 256}
+_DEFAULT_MAX_CHARS = 128
+_OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_DIGITS = {"CreateTime": 10, "MsgId": 20, "MsgID": 20, "Scale": 6, "ErrorCode": 10}
+_RANGES = {"Location_X": 90.0, "Location_Y": 180.0, "Latitude": 90.0, "Longitude": 180.0, "Precision": 1e6}
 
 _COMMON_REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 # Fields without which a message of that type is useless; unknown types only need the common ones.
@@ -126,12 +137,18 @@ def message_from_dict(raw: Mapping[str, Any]) -> InboundMessage:
     if missing:
         raise ProtocolError(f"missing fields: {', '.join(missing)}")
     event = _text(raw, "Event")
+    for name in ("ToUserName", "FromUserName"):
+        if not _OPENID.match(_text(raw, name)):
+            raise ProtocolError(f"{name} is not an account id")
+    msg_id = _text(raw, "MsgId") or _text(raw, "MsgID")
+    if msg_id is not None and not (msg_id.isascii() and msg_id.isdigit() and len(msg_id) <= _DIGITS["MsgId"]):
+        raise ProtocolError("MsgId is not a 64-bit number")
     return InboundMessage(
         to_user=_text(raw, "ToUserName"),
         from_user=_text(raw, "FromUserName"),
         create_time=_number(raw, "CreateTime", int),
         msg_type=msg_type,
-        msg_id=_text(raw, "MsgId") or _text(raw, "MsgID"),
+        msg_id=msg_id,
         content=_text(raw, "Content", strip=False),
         recognition=_text(raw, "Recognition", strip=False),
         media_id=_text(raw, "MediaId"),
@@ -163,6 +180,8 @@ def _text(raw: Mapping[str, Any], name: str, strip: bool = True) -> str | None:
         return None
     if not isinstance(value, str):
         raise ProtocolError(f"{name} must be a single text field")
+    if len(value) > _MAX_CHARS.get(name, _DEFAULT_MAX_CHARS):
+        raise ProtocolError(f"{name} is longer than WeChat sends")
     return value.strip() if strip else value
 
 
@@ -170,10 +189,17 @@ def _number(raw: Mapping[str, Any], name: str, kind: type) -> Any:
     value = _text(raw, name)
     if not value:
         return None
+    if kind is int:
+        if not (value.isascii() and value.lstrip("-").isdigit() and len(value.lstrip("-")) <= _DIGITS.get(name, 10)):
+            raise ProtocolError(f"{name} is not a number WeChat sends")
+        return int(value)
     try:
-        return kind(value)
+        number = float(value)
     except ValueError:
         raise ProtocolError(f"{name} is not a number") from None
+    if not math.isfinite(number) or abs(number) > _RANGES.get(name, 1e9):
+        raise ProtocolError(f"{name} is out of range")
+    return number
 
 
 def _subscriptions(raw: Mapping[str, Any], event: str | None) -> tuple[SubscriptionItem, ...]:

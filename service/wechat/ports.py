@@ -1,6 +1,5 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
-import datetime as dt
 import functools
 import json
 import time
@@ -11,16 +10,14 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import select
 
-from service.errors import Forbidden, RateLimited
+from service.errors import Forbidden
 from service.extensions import db
-from service.intake import resident
-from service.intake.models import County, Township, Village, utcnow
+from service.intake import guessing, resident
+from service.intake.case_numbers import normalise
+from service.intake.models import County, Township, Village
 from service.nlp import Thresholds, ladder, route
 from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
-
-BIND_ATTEMPTS = 5  # wrong guesses within BIND_WINDOW before the resident is sent to the hotline
-BIND_WINDOW = dt.timedelta(hours=1)
 
 
 @functools.cache
@@ -68,9 +65,8 @@ def county_snapshot() -> CountySnapshot:
 
 
 class DatabasePorts:
-    def __init__(self, openid: str, state: dict):
+    def __init__(self, openid: str):
         self.openid = openid
-        self.state = state  # the conversation; bind attempts survive the dialogue resetting its step
 
     @cached_property
     def county(self) -> CountySnapshot:
@@ -127,16 +123,9 @@ class DatabasePorts:
         return resident.my_applications(self.openid, self.info["hotline"])
 
     def bind(self, case_no: str, last4: str) -> bool:
-        now = utcnow()
-        started = self.state.get("bind_since")
-        fresh = started is None or now - dt.datetime.fromisoformat(started) > BIND_WINDOW
-        attempts = 0 if fresh else self.state.get("bind_attempts", 0)
-        if attempts >= BIND_ATTEMPTS:
-            raise RateLimited()  # "请稍后再试": true, the window ends an hour after the first wrong guess
-        bound = resident.bind(self.openid, case_no, last4)
-        self.state["bind_attempts"] = 0 if bound else attempts + 1
-        self.state["bind_since"] = None if bound else (now.isoformat() if fresh else started)
-        return bound
+        # wrong guesses are limited per resident and per case number, shared with the public look-up
+        return guessing.attempt(normalise(case_no), f"wechat:{self.openid}",
+                                lambda: resident.bind(self.openid, case_no, last4))
 
     def hand_off(self, text: str, reason: str) -> None:
         handoffs.record(self.openid, self.county.id, text, reason)

@@ -7,6 +7,7 @@ import logging
 
 from sqlalchemy import update
 
+from service.attempts import DatabaseCounters
 from service.extensions import db
 from service.unit_of_work import use_case
 from service.wechat.chat import EXPIRES
@@ -32,5 +33,6 @@ def forget_lapsed_forms(now: dt.datetime) -> int:
 
 
 def sweep(now: dt.datetime) -> tuple[int, int]:
-    """(old dedupe keys dropped, lapsed forms emptied)."""
-    return DatabaseDedupe().purge(now), forget_lapsed_forms(now)
+    """(old dedupe keys and ended attempt windows dropped, lapsed forms emptied)."""
+    windows = DatabaseCounters().purge(now)  # committed with the dedupe purge
+    return windows + DatabaseDedupe().purge(now), forget_lapsed_forms(now)

@@ -178,14 +178,16 @@ def test_window_clerk_works_an_application_through_to_the_county(client, county,
                        "submit_to_county", "approve"]
 
 
-def test_another_townships_clerk_gets_403_and_a_missing_case_404(client, county, app):
+def test_another_townships_case_answers_exactly_like_a_missing_one(client, county, app):
     login(client, "hotline")
     case_no = log_call(client, county).get_json()["case_no"]
     other = app.test_client()
     login(other, "linhuan")
-    assert error_of(other.get(f"/api/v1/applications/{case_no}"), 403)["code"] == "forbidden"
-    assert error_of(other.post(f"/api/v1/applications/{case_no}/actions/accept", json={"version": 1}), 403)
-    assert error_of(other.get("/api/v1/applications/26000000000"), 404)
+    for method, suffix, body in (("get", "", None), ("post", "/actions/accept", {"version": 1}),
+                                 ("post", "/claim", {"version": 1}), ("post", "/reveal-id", None)):
+        theirs = error_of(other.open(f"/api/v1/applications/{case_no}{suffix}", method=method, json=body), 404)
+        missing = error_of(other.open(f"/api/v1/applications/26000000000{suffix}", method=method, json=body), 404)
+        assert theirs == missing and theirs["code"] == "not_found"
     err = error_of(other.get(f"/api/v1/applications?township_id={county['townships']['孙疃镇']}"), 403)
     assert "本乡镇" in err["message"]
 

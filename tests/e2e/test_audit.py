@@ -66,3 +66,18 @@ def test_the_audit_page_is_the_auditors_home_and_closed_to_others(app, county):
     clerk.login("suntuan")
     assert clerk.get("/staff/audit").status_code == 403
     assert "审计日志" not in clerk.get("/staff/queue").text
+
+
+def test_every_refused_reveal_is_audited_whatever_refused_it(client, county, app):
+    login(client, "hotline")
+    case_no = client.post("/api/v1/calls", json={**CALL, "village_id": county["villages"]["孙疃村"]}).get_json()["case_no"]
+    attempts = [("hotline", case_no, 403), ("linhuan", case_no, 404), ("suntuan", "26000000000", 404),
+                ("audit", case_no, 403), ("suntuan", case_no, 200)]
+    for username, number, status in attempts:
+        login(client, username)
+        assert client.post(f"/api/v1/applications/{number}/reveal-id").status_code == status, username
+    login(client, "audit")
+    items = client.get("/api/v1/audit?event=reveal_id_number").get_json()["items"]
+    assert [(i["username"], i["target_id"], i["outcome"]) for i in reversed(items)] == [
+        ("hotline", case_no, "refused"), ("linhuan", case_no, "refused"), ("suntuan", "26000000000", "refused"),
+        ("audit", case_no, "refused"), ("suntuan", case_no, "granted")]

@@ -126,7 +126,7 @@ def test_hotline_operator_logs_a_call_and_sees_the_suggestion_before_submitting(
     assert "刘**" in page.inner_text("#phone-result")
 
 
-def test_a_clerk_of_another_township_gets_the_403_page(page, live_server):
+def test_a_clerk_of_another_township_gets_the_404_page(page, live_server):
     from service.extensions import db
     from service.intake.models import Application, Township
 
@@ -134,8 +134,8 @@ def test_a_clerk_of_another_township_gets_the_403_page(page, live_server):
         select(Application.case_no).join(Township).where(Township.name == "孙疃镇").limit(1)))
     log_in(page, "linhuan")
     response = page.goto(f"/staff/applications/{case_no}")
-    assert response.status == 403
-    assert "无权访问" in page.inner_text("main")
+    assert response.status == 404  # exactly as for a case that does not exist
+    assert "未找到" in page.inner_text("main")
     assert "居民原话" not in page.content()
 
 

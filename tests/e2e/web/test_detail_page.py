@@ -150,14 +150,20 @@ def test_claim_assigns_the_clerk(app, county, browser):
     assert "王芳" in browser.get(claimed.location).text
 
 
-def test_other_township_gets_403_page_for_reading_and_acting(app, county):
+def test_other_township_gets_the_same_404_page_as_for_a_missing_case(app, county):
     case = open_case(county)
     other = as_user(app, "linhuan")
     page = other.get(f"/staff/applications/{case['case_no']}")
-    assert page.status_code == 403 and "无权访问" in page.text and "俺家老汉" not in page.text
+    missing = other.get("/staff/applications/26000000000")
+    assert page.status_code == missing.status_code == 404 and "俺家老汉" not in page.text
+    assert _main(page.text) == _main(missing.text)
     post = other.post(f"/staff/applications/{case['case_no']}/actions/accept", {"version": "1"})
-    assert post.status_code == 403
-    assert other.post(f"/staff/applications/{case['case_no']}/reveal-id").status_code == 403
+    assert post.status_code == 404
+    assert other.post(f"/staff/applications/{case['case_no']}/reveal-id").status_code == 404
+
+
+def _main(html: str) -> str:
+    return html[html.index("<main"):html.index("</main>")]
 
 
 def test_action_without_csrf_token_changes_nothing(app, county, browser):

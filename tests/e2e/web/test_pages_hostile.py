@@ -10,10 +10,14 @@ from service.intake.models import Application
 from tests.e2e.web.conftest import Browser, open_case
 
 QUERIES = ["", "?tab=zzz", "?month=2026-99", "?township_id=abc", "?before=-1", "?cursor=%ff", "?q=" + "x" * 500,
-           "?intake=zzz&urgent=2"]
+           "?intake=zzz&urgent=2", "?township_id=2147483648", "?before=2147483648", "?cursor=9" + "9" * 40,
+           "?q=%00", "?q=%ED%A0%80", "?q=１３８１２３４５６７８", "?month=9999-01"]
 FORMS = [{}, {"version": "x"}, {"version": "99999999999999999999999"},
          {"amount": "abc", "version": "1", "first_month": "2026-13"}, {"answer": "\x00" * 10},
-         {"phone": "1" * 500, "name": "<script>", "village_id": "abc", "description": "", "household_size": "-5"}]
+         {"phone": "1" * 500, "name": "<script>", "village_id": "abc", "description": "", "household_size": "-5"},
+         {"phone": "13812345678", "name": "张三", "village_id": "2147483648", "description": "家里困难想申请",
+          "household_size": "2147483648", "version": "2147483648", "amount": "9" * 40, "intake": "dibao"},
+         {"name": "张\x00三", "answer": "\x00", "reason": "好\x00"}]
 
 
 def _urls(app, case_no):

@@ -1,6 +1,7 @@
 """The /wechat endpoint: signatures before parsing, hostile bodies, retries handled once, safe mode."""
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -18,9 +19,8 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
 def test_url_verification_echoes_only_a_valid_signature(client, app):
-    token = app.config["WECHAT_TOKEN"]
-    good = {"signature": signature(token, "1410685589", "nonce1"), "timestamp": "1410685589", "nonce": "nonce1",
-            "echostr": "hello123"}
+    token, now = app.config["WECHAT_TOKEN"], str(int(time.time()))
+    good = {"signature": signature(token, now, "nonce1"), "timestamp": now, "nonce": "nonce1", "echostr": "hello123"}
     assert client.get("/wechat", query_string=good).get_data(as_text=True) == "hello123"
     assert client.get("/wechat", query_string={**good, "signature": "0" * 40}).status_code == 403
     assert client.get("/wechat", query_string={"echostr": "x"}).status_code == 403

@@ -22,10 +22,26 @@ def test_production_refuses_demo_secrets(tmp_path):
 
 def test_production_refuses_sqlite(tmp_path):
     env = {"SERVICE_ENV": "production", "SECRET_KEY": "x" * 32, "FIELD_ENCRYPTION_KEY": "y" * 32,
-           "WECHAT_SECRET": "z" * 32}
+           "WECHAT_SECRET": "z" * 32, "WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
     with pytest.raises(ConfigError, match="PostgreSQL"):
         check_production(from_environment(str(tmp_path), env))
     check_production(from_environment(str(tmp_path), {**env, "DATABASE_URL": "postgresql://h/db"}))
+
+
+def test_production_refuses_plaintext_callbacks_unless_explicitly_allowed(tmp_path):
+    env = {"SERVICE_ENV": "production", "SECRET_KEY": "x" * 32, "FIELD_ENCRYPTION_KEY": "y" * 32,
+           "WECHAT_SECRET": "z" * 32, "DATABASE_URL": "postgresql://h/db"}
+    with pytest.raises(ConfigError, match="WECHAT_AES_KEY"):
+        check_production(from_environment(str(tmp_path), env))
+    check_production(from_environment(str(tmp_path), {**env, "WECHAT_ALLOW_PLAINTEXT": "true"}))
+    check_production(from_environment(str(tmp_path), {**env, "WECHAT_AES_KEY": "k" * 43}))
+    check_production(from_environment(str(tmp_path), {**env, "SERVICE_ENV": "development"}))
+
+
+@pytest.mark.parametrize("value", ["10", "99999", "5m"])
+def test_an_unreasonable_timestamp_window_stops_the_start_up(tmp_path, value):
+    with pytest.raises(ConfigError, match="WECHAT_TIMESTAMP_WINDOW_SECONDS"):
+        from_environment(str(tmp_path), {"WECHAT_TIMESTAMP_WINDOW_SECONDS": value})
 
 
 def test_a_malformed_threshold_is_a_clear_error(tmp_path):

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import test_wechat_crypto as v
 import wechat_samples as s
 
 from service.wechat.callback import CallbackHandler, signed_request
 from service.wechat.crypto import MessageCrypto, msg_signature, signature
-from service.wechat.errors import BodyTooLarge, DecryptError, InvalidSignature, ProtocolError, UnsafeXML
+from service.wechat.errors import (
+    BodyTooLarge,
+    DecryptError,
+    InvalidSignature,
+    NotAuthentic,
+    PlaintextRefused,
+    ProtocolError,
+    StaleTimestamp,
+    UnsafeXML,
+)
 from service.wechat.replies import SUCCESS, text_reply
 from service.wechat.xmlsafe import parse_xml
 
@@ -18,10 +29,12 @@ SIGNED = {"signature": "f21891de399b4e33a1a93c9a7b8a8fffb5a443ff", "timestamp": 
 
 
 def plain_handler(**kw) -> CallbackHandler:
+    kw.setdefault("clock", lambda: int(TS) + 1)  # the published vectors are signed in 2014
     return CallbackHandler(TOKEN, **kw)
 
 
 def sample_handler(**kw) -> CallbackHandler:
+    kw.setdefault("clock", lambda: int(v.SAMPLE_TIMESTAMP) - 1)
     return CallbackHandler(v.SAMPLE_TOKEN, appid=v.SAMPLE_APPID, encoding_aes_key=v.SAMPLE_KEY, **kw)
 
 
@@ -158,9 +171,9 @@ def test_safe_mode_refuses_tampered_ciphertext_even_when_signed(index, error):
 
 def test_mode_mismatches_are_protocol_errors():
     with pytest.raises(ProtocolError, match="EncodingAESKey"):
-        CallbackHandler(v.SAMPLE_TOKEN).open(sample_args(), SAMPLE_ENVELOPE.encode())
-    with pytest.raises(ProtocolError, match="safe mode"):
-        plain_handler(appid="wx", encoding_aes_key=v.SAMPLE_KEY, require_encryption=True).open(SIGNED, s.TEXT)
+        CallbackHandler(v.SAMPLE_TOKEN, clock=lambda: int(v.SAMPLE_TIMESTAMP)).open(sample_args(), SAMPLE_ENVELOPE.encode())
+    with pytest.raises(PlaintextRefused, match="safe mode"):
+        plain_handler(appid="wx", encoding_aes_key=v.SAMPLE_KEY).open(SIGNED, s.TEXT)
     with pytest.raises(ProtocolError, match="encrypt_type"):
         plain_handler().open({**SIGNED, "encrypt_type": "rot13"}, s.TEXT)
 
@@ -177,7 +190,40 @@ def test_signed_request_is_what_open_accepts(encrypted):
     crypto = MessageCrypto(v.SAMPLE_TOKEN, v.SAMPLE_KEY, v.SAMPLE_APPID) if encrypted else None
     args, body = signed_request(v.SAMPLE_TOKEN, s.VOICE, crypto=crypto)
     assert ("encrypt_type" in args) is encrypted
-    msg, _ = sample_handler().open(args, body.encode())
+    handler = sample_handler(clock=time.time) if encrypted else CallbackHandler(v.SAMPLE_TOKEN)
+    msg, _ = handler.open(args, body.encode())
     assert msg.text == "我想申请低保"
     with pytest.raises(InvalidSignature):
         CallbackHandler("other-token").open(args, body.encode())
+
+
+@pytest.mark.parametrize("offset, accepted", [(0, True), (299, True), (-299, True), (301, False), (-301, False),
+                                              (-6 * 365 * 86400, False)])
+def test_a_signed_request_is_accepted_only_inside_the_timestamp_window(offset, accepted):
+    # a request whose signature, timestamp and nonce came from an access log of 2020 is no longer WeChat
+    handler = plain_handler(clock=lambda: int(TS) - offset)
+    if accepted:
+        assert handler.open(SIGNED, s.TEXT.encode()).message.content == "俺娃病了咋办"
+        assert handler.verify_url({**SIGNED, "echostr": "e"}) == "e"
+    else:
+        for call in (lambda: handler.open(SIGNED, s.TEXT.encode()), lambda: handler.verify_url({**SIGNED, "echostr": "e"})):
+            with pytest.raises(StaleTimestamp) as refused:
+                call()
+            assert isinstance(refused.value, NotAuthentic) and refused.value.http_status == 403
+
+
+def test_the_window_is_configurable_and_a_non_numeric_timestamp_is_refused():
+    assert plain_handler(clock=lambda: int(TS) + 1000, timestamp_window=1200).open(SIGNED, s.TEXT.encode())
+    for timestamp in ("１４１０６８５５８９", "1e9", "9" * 40):
+        args = {"signature": signature(TOKEN, timestamp, NONCE), "timestamp": timestamp, "nonce": NONCE}
+        with pytest.raises(StaleTimestamp):
+            plain_handler().open(args, s.TEXT.encode())
+
+
+def test_with_an_aes_key_plaintext_is_refused_before_the_body_is_looked_at():
+    handler = sample_handler(clock=lambda: int(TS))
+    plain = {"signature": signature(v.SAMPLE_TOKEN, TS, NONCE), "timestamp": TS, "nonce": NONCE}
+    with pytest.raises(PlaintextRefused):
+        handler.authenticate(plain)
+    with pytest.raises(PlaintextRefused):
+        handler.open(plain, b"<not even xml")
