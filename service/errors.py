@@ -175,8 +175,9 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(IntegrityError)
     def _integrity(_exc):
-        # a unique key another request took first (use cases that expect it turn it into their own 409)
-        log.warning("integrity error answered as a conflict")
+        # a unique key another request took first (use cases that expect it turn it into their own 409);
+        # the constraint's name helps engineers, and the engine hides the values (hide_parameters)
+        log.warning("integrity error answered as a conflict", exc_info=True)
         return respond(409, "conflict", "与他人同时提交的内容冲突，请刷新后重试")
 
     @app.errorhandler(HTTPException)

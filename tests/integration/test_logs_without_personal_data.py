@@ -5,6 +5,7 @@ the resident's words."""
 import logging
 
 import pytest
+from sqlalchemy import select
 
 from service.extensions import db
 from service.intake.identity import check_character
@@ -33,9 +34,10 @@ def test_no_log_record_carries_a_name_an_id_a_phone_an_openid_or_the_residents_w
     app.config.update(fast_config(fake_wechat, fake_sms))
 
     @app.post("/_test/failing-insert")
-    def failing_insert():  # the resident's own data, inserted twice: the unique openid refuses it
+    def failing_insert():  # the resident's own data, inserted twice: the unique ID hash refuses it
         with use_case():
-            db.session.add(Applicant(name=RESIDENT["name"], phone=RESIDENT["phone"], wechat_openid=OPENID))
+            known = db.session.scalars(select(Applicant.id_number_hash).where(Applicant.id_number_hash.is_not(None))).first()
+            db.session.add(Applicant(name=RESIDENT["name"], phone=RESIDENT["phone"], id_number_hash=known))
             db.session.flush()
 
     caplog.set_level(logging.DEBUG)  # as LOG_LEVEL=DEBUG would
@@ -48,7 +50,7 @@ def test_no_log_record_carries_a_name_an_id_a_phone_an_openid_or_the_residents_w
                                                "intake": "temporary_relief"})
     assert call.status_code == 201, call.get_json()
     assert sum(drain(app)) >= 2  # the resident's WeChat notice and the caller's SMS went out
-    assert client.post("/_test/failing-insert").status_code == 500
+    assert client.post("/_test/failing-insert").status_code == 409
 
     records = caplog.records
     assert any(r.levelno == logging.DEBUG for r in records) and any(r.exc_text for r in records)
