@@ -53,8 +53,9 @@ def login(username: str, password: str, remote_addr: str | None = None) -> Staff
     LOGIN_LOCK_ADDRESSES addresses, so one guesser cannot lock a clerk out from her own desk."""
     username = username.strip()
     budget = lockout.Budget(username, remote_addr)
-    with use_case():
+    with use_case() as uow:
         refused_early = budget.reserve()  # committed before the KDF: parallel guesses each see their own count
+        uow.commit()
 
     with use_case() as uow:
         def refuse(user: StaffUser | None, outcome: str, error: Exception):

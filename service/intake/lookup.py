@@ -20,8 +20,9 @@ _NO_MATCH = "案件号或身份证号后四位不正确，请核对后再试"
 
 def public_status(case_no: str, id_last4: str, source: str | None = None) -> dict:
     case_no = normalise(case_no)
-    with use_case():  # commits the attempt count (and a note for staff) even when the answer is "no match"
+    with use_case() as uow:  # keeps the attempt count (and a note for staff) even when the answer is "no match"
         app = guessing.attempt(case_no, f"address:{source}", lambda: _owned(case_no, id_last4))
+        uow.commit()
     # The same answer for an unknown case and a wrong ID, so a guesser learns nothing from the difference.
     if app is None:
         raise NotFound(_NO_MATCH, code="no_match")

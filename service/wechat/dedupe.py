@@ -72,8 +72,10 @@ class DatabaseDedupe:
         return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
 
     def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
-        with use_case():  # its own transaction: the record stands whatever the handling does
-            return self._insert(key, digest) or db.session.scalar(
+        with use_case() as uow:  # its own transaction: the record stands whatever the handling does
+            first = self._insert(key, digest)
+            uow.commit()
+            return first or db.session.scalar(
                 select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
 
     def remember(self, key: str, reply: str) -> None:
