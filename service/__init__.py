@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["field_protector"] = FieldProtector(app.config["FIELD_ENCRYPTION_KEY"])
 
     from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
+    from service.intake import household as _household, investigation as _investigation  # noqa: F401
+    from service.intake import standards_store as _standards_store  # noqa: F401
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
     from service.auth.views import blp as auth_blp
