@@ -35,9 +35,13 @@ def versions_of(county_id: int) -> list[st.Standards]:
     return [row.standards() for row in rows_of(county_id)]
 
 
-def standards_on(county_id: int, day: dt.date) -> st.Standards:
-    """The county's version in force on `day` (the packaged defaults before its first one)."""
-    row = db.session.scalars(select(CountyStandardVersion).where(
+def row_on(county_id: int, day: dt.date) -> CountyStandardVersion | None:
+    return db.session.scalars(select(CountyStandardVersion).where(
         CountyStandardVersion.county_id == county_id, CountyStandardVersion.effective_from <= day,
     ).order_by(CountyStandardVersion.effective_from.desc()).limit(1)).first()
+
+
+def standards_on(county_id: int, day: dt.date) -> st.Standards:
+    """The county's version in force on `day` (the packaged defaults before its first one)."""
+    row = row_on(county_id, day)
     return row.standards() if row else st.DEFAULTS
