@@ -8,6 +8,7 @@ sets it, and the means test says so instead of guessing.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -107,6 +108,7 @@ FIELDS: dict[str, Spec] = {
 }
 _NESTED = ("care_yearly", "relief_multiples")
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_decimal(raw, spec: Spec) -> Decimal | None:
@@ -143,8 +145,11 @@ def parse_date(raw) -> dt.date:
     if isinstance(raw, dt.date):
         value = raw
     else:
+        text = raw.strip() if isinstance(raw, str) else ""
         try:
-            value = dt.date.fromisoformat(str(raw or "").strip())
+            if not _DAY.match(text):
+                raise ValueError
+            value = dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError("日期格式应为 YYYY-MM-DD") from None
     if not FIRST_DAY <= value <= LAST_DAY:
@@ -189,14 +194,20 @@ def _parse_one(key: str, raw, spec: Spec):
 
 
 def build(base: Standards, effective_from, changes: Mapping) -> Standards:
-    """A new version: `base` (the one in force on that day) with `changes`; every problem at once, in Chinese."""
+    """A new version: `base` (the one in force on that day) with `changes`; every problem at once, in Chinese.
+    The basis (文件依据) is not inherited: each version names its own document."""
     errors: dict[str, list[str]] = {}
     try:
         day = parse_date(effective_from)
     except ValueError as exc:
         errors["effective_from"] = [str(exc)]
-    values = {"care_yearly": dict(base.care_yearly), "relief_multiples": dict(base.relief_multiples)}
+    # the document a version rests on is its own; everything else carries over from the base
+    values = {"care_yearly": dict(base.care_yearly), "relief_multiples": dict(base.relief_multiples), "basis": None}
     for key, raw in _flatten(changes).items():
+        if key in _NESTED:  # not an object: say what shape is expected, not "unknown field"
+            subs = "、".join(k.partition(".")[2] for k in FIELDS if k.startswith(key + "."))
+            errors[key] = [f"应为包含 {subs} 的对象"]
+            continue
         spec = FIELDS.get(key)
         if spec is None:
             errors[key] = ["不支持的字段"]

@@ -85,6 +85,8 @@ def test_amounts_arrive_as_strings_or_numbers(value, expected):
     ("care_yearly.partial", "-1", "应在 0 到 1000000 之间"),
     ("unknown_field", 1, "不支持的字段"),
     ("care_yearly.luxury", 1, "不支持的字段"),
+    ("care_yearly", "300", "应为包含 able、partial、unable 的对象"),
+    ("relief_multiples", [3, 6, 12], "应为包含 minor、serious、grave 的对象"),
 ])
 def test_bad_values_are_refused_field_by_field_in_chinese(key, value, message):
     with pytest.raises(InvalidInput) as caught:
