@@ -48,13 +48,15 @@ def create_app(config: dict | None = None) -> Flask:
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
     from service.auth.views import blp as auth_blp
+    from service.intake.casework_views import blp as casework_blp  # household, investigation, means test
+    from service.intake.standards_views import blp as standards_blp
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
     from service.wechat import models as _wechat_models  # noqa: F401
     from service.wechat.handoff_views import blp as handoffs_blp
 
     app.before_request(forget_user)
-    for blueprint in (auth_blp, intake_blp, public_blp, handoffs_blp, audit_blp):
+    for blueprint in (auth_blp, intake_blp, public_blp, handoffs_blp, audit_blp, casework_blp, standards_blp):
         api.register_blueprint(blueprint)
     from service import notify
 

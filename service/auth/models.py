@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
@@ -52,3 +52,4 @@ class AuditRecord(db.Model):
     outcome: Mapped[str] = mapped_column(String(20))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON)  # a change's before and after, where it has them

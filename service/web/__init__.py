@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         queue_views,
         report_views,
         staff_api_views,
+        standards_views,
     )
     from service.web.pages import bp
 
