@@ -63,6 +63,10 @@ def create_app(config: dict | None = None) -> Flask:
     from service import web
 
     web.init_app(app)  # staff pages under /staff/, CSRF checked on their forms only
+    from service import county, ops
+
+    county.init_app(app)  # onboarding commands: county, divisions, staff
+    ops.init_app(app)  # worker heartbeat, /metrics
     register_error_handlers(app)
     _register_health(app)
     _register_cli(app)

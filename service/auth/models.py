@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
@@ -28,6 +28,8 @@ class StaffUser(db.Model):
     locked_until: Mapped[dt.datetime | None]
     # Bumped on logout / password change so every older session cookie stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # a one-time password (new account, reset) works only to set the account's own (service.auth.passwords)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     township: Mapped[Township | None] = relationship()
 
@@ -54,3 +56,4 @@ class AuditRecord(db.Model):
     outcome: Mapped[str] = mapped_column(String(20))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    details: Mapped[dict | None] = mapped_column(JSON)  # administration: {"before": …, "after": …}
