@@ -5,4 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from service.county.cli import county_cli, divisions_cli, staff_cli
+
+    for group in (county_cli, divisions_cli, staff_cli):
+        app.cli.add_command(group)

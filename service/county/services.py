@@ -1,0 +1,50 @@
+"""The county itself: set it up once (`flask county init`) and find it again for every other use case."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.auth.actor import Actor
+from service.county import codes
+from service.county.trail import check_admin, record_change
+from service.errors import InvalidInput, NotFound
+from service.extensions import db
+from service.intake.models import County
+from service.unit_of_work import use_case
+
+
+def county_by_code(code: str) -> County:
+    county = db.session.scalars(select(County).where(County.code == (code or "").strip())).first()
+    if county is None:
+        raise NotFound(f"本系统中没有县级代码为 {code} 的县：请先运行 `flask --app service county init "
+                       f"--code {code} --name 县名`")
+    return county
+
+
+def init_county(code: str, name: str, *, by: Actor | None = None, remote_addr: str | None = None) -> dict:
+    """Create the county, or rename it when it exists (running it twice changes nothing)."""
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = {}
+    if problem := codes.county_code_problem(code):
+        errors["code"] = [problem]
+    if problem := codes.name_problem(name, "县名"):
+        errors["name"] = [problem]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with use_case():
+        county = db.session.scalars(select(County).where(County.code == code)).first()
+        if county is not None:
+            check_admin(by, county.id)
+            if county.name == name:
+                return {"code": code, "name": name, "created": False, "changed": False}
+            before = county.name
+            county.name = name
+            record_change(by, "county_init", "county", code, before={"name": before}, after={"name": name},
+                          remote_addr=remote_addr)
+            return {"code": code, "name": name, "created": False, "changed": True}
+        if by is not None:  # a county is set up from the shell, by whoever runs the service
+            check_admin(by, -1)
+        db.session.add(County(code=code, name=name, settings={}))
+        record_change(by, "county_init", "county", code, before=None, after={"code": code, "name": name},
+                      remote_addr=remote_addr)
+    return {"code": code, "name": name, "created": True, "changed": True}
