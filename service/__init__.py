@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service.auth import models as _auth_models  # noqa: F401  (tables for Alembic)
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
+    from service.auth.password_views import blp as password_blp
     from service.auth.views import blp as auth_blp
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
@@ -52,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service.wechat.handoff_views import blp as handoffs_blp
 
     app.before_request(forget_user)
-    for blueprint in (auth_blp, intake_blp, public_blp, handoffs_blp, audit_blp):
+    for blueprint in (auth_blp, password_blp, intake_blp, public_blp, handoffs_blp, audit_blp):
         api.register_blueprint(blueprint)
     from service import notify
 

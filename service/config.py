@@ -55,6 +55,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_LOOKUP": env.get("RATELIMIT_LOOKUP", "10 per minute"),
         # scrypt: a memory-hard KDF; tests lower the cost through the same setting
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # 等保 level 3: staff passwords at least this long (plus three character classes, service.auth.passwords)
+        "PASSWORD_MIN_LENGTH": _int(env.get("PASSWORD_MIN_LENGTH", "10"), "PASSWORD_MIN_LENGTH", 8, 64),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # routing ladder thresholds; unset keeps service.nlp.Thresholds' defaults (checked at start-up)

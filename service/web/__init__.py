@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         dashboard_views,
         detail_views,
         handoff_views,
+        password_views,
         queue_views,
         report_views,
         staff_api_views,
