@@ -48,3 +48,34 @@ def init_county(code: str, name: str, *, by: Actor | None = None, remote_addr: s
         record_change(by, "county_init", "county", code, before=None, after={"code": code, "name": name},
                       remote_addr=remote_addr)
     return {"code": code, "name": name, "created": True, "changed": True}
+
+
+def update_settings(county_id: int, changes: dict, *, by: Actor | None = None,
+                    remote_addr: str | None = None) -> dict:
+    """Set some of the county's editable settings (service.county.settings.KEYS; None removes one, so its
+    packaged default applies again). Unchanged keys are left out of the audit row. Returns the keys changed."""
+    from service.county import settings
+
+    errors = {key: found for key, value in changes.items() if (found := settings.problems(key, value))}
+    if errors:
+        raise InvalidInput(fields=errors)
+    with use_case():
+        county = db.session.scalars(select(County).where(County.id == county_id).with_for_update()).first()
+        if county is None:
+            raise NotFound("没有这个县")
+        check_admin(by, county.id)
+        current = dict(county.settings or {})
+        before, after = {}, {}
+        for key, value in changes.items():
+            if current.get(key) == value:
+                continue
+            before[key], after[key] = current.get(key), value
+            if value is None:
+                current.pop(key, None)
+            else:
+                current[key] = value
+        if after:
+            county.settings = current  # a new dict: the JSON column sees the change
+            record_change(by, "settings_change", "county", county.code, before=before, after=after,
+                          remote_addr=remote_addr)
+    return {"changed": sorted(after)}
