@@ -13,7 +13,7 @@ from service.unit_of_work import use_case
 
 BEAT_EVERY_SECONDS = 15.0  # a write per loop would cost the busy worker a commit every poll
 FORGET_AFTER = dt.timedelta(days=7)  # rows of workers long gone (each restart is a new host:pid name)
-_last_beat: dict[str, float] = {}
+_last_beat: dict[tuple[str, str], float] = {}  # (database, worker) → monotonic time of the last write
 
 
 class WorkerHeartbeat(db.Model):
@@ -25,8 +25,8 @@ class WorkerHeartbeat(db.Model):
 
 def beat(name: str, *, now: dt.datetime | None = None, force: bool = False) -> bool:
     """Record that worker `name` is alive (at most every BEAT_EVERY_SECONDS unless forced)."""
-    ticking = time.monotonic()
-    if not force and ticking - _last_beat.get(name, float("-inf")) < BEAT_EVERY_SECONDS:
+    ticking, key = time.monotonic(), (str(db.engine.url), name)
+    if not force and ticking - _last_beat.get(key, float("-inf")) < BEAT_EVERY_SECONDS:
         return False
     now = now or utcnow()
     with use_case():
@@ -36,7 +36,7 @@ def beat(name: str, *, now: dt.datetime | None = None, force: bool = False) -> b
         else:
             row.beat_at = now
         db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
-    _last_beat[name] = ticking
+    _last_beat[key] = ticking
     return True
 
 
