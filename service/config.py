@@ -68,6 +68,9 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "PROXY_HOPS": _int(env.get("PROXY_HOPS", "0"), "PROXY_HOPS", 0, 5),
         # years of the official holiday arrangement that the chinesecalendar package does not carry yet
         "WORKDAY_CALENDAR_FILE": env.get("WORKDAY_CALENDAR_FILE", ""),
+        # /metrics answers these addresses (comma-separated, networks allowed) or a Bearer METRICS_TOKEN only
+        "METRICS_ALLOW": env.get("METRICS_ALLOW", "127.0.0.1"),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": service_env == "production",

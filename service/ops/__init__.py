@@ -5,3 +5,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from service.ops import heartbeat as _heartbeat  # noqa: F401  (table for Alembic)
+    from service.ops import metrics
+
+    metrics.init_app(app)

@@ -16,6 +16,7 @@ from service.extensions import db
 from service.intake import resident, services
 from service.intake.models import County, Township, Village, utcnow
 from service.nlp import Thresholds, ladder, route
+from service.ops import metrics
 from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
 
@@ -85,6 +86,7 @@ class DatabasePorts:
     def classify(self, text: str) -> dict:
         decision = route(text)
         step = ladder(decision, Thresholds.from_mapping(current_app.config))
+        metrics.routed("wechat", decision.category, step.action)
         return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
 
     @property

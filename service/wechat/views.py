@@ -4,6 +4,7 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from service.ops import metrics
 from service.wechat import chat
 from service.wechat.callback import CallbackHandler
 from service.wechat.errors import CallbackError
@@ -45,6 +46,7 @@ def receive():
         log.warning("wechat callback refused: %s", type(exc).__name__)
         abort(exc.http_status)
     reply = chat.handle(msg)
+    metrics.wechat_callback(msg, reply)
     log.info("wechat message", extra={"fields": {
         "type": msg.msg_type, "event": msg.event, "user": mask_openid(msg.from_user), "answered": reply != "success",
     }})
