@@ -15,7 +15,7 @@ EVENT_LABELS = {"login": "登录", "reveal_id_number": "查看完整身份信息
                 "county_init": "设立县", "divisions_import": "导入乡镇和村", "place_add": "新增乡镇或村",
                 "place_change": "修改乡镇或村", "staff_add": "新增账号", "staff_disable": "停用账号",
                 "staff_enable": "启用账号", "staff_reset_password": "重置密码", "staff_township": "调整所属乡镇",
-                "settings_change": "修改县设置"}
+                "settings_change": "修改县设置", "menu_push": "推送微信菜单"}
 OUTCOME_LABELS = {"granted": "成功", "refused": "被拒绝", "unknown_user": "用户名不存在", "bad_password": "密码错误",
                   "locked_now": "密码错误，账号被锁定", "locked": "账号锁定中", "inactive": "账号已停用",
                   "demo_password": "生产环境使用演示密码"}

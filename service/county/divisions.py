@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from service.auth.actor import Actor
 from service.county import codes, division_file
 from service.county.division_file import Row
-from service.county.services import county_by_code
+from service.county.services import county_by_code, county_by_id
 from service.county.trail import check_admin, record_change
 from service.errors import InvalidInput, NotFound
 from service.extensions import db
@@ -57,7 +57,7 @@ def import_divisions(county_code: str, data: bytes, *, by: Actor | None = None,
 def add_place(county_id: int, code: str, name: str, lat: str = "", lng: str = "", *, by: Actor,
               remote_addr: str | None = None) -> dict:
     """One new township or village (the admin page); the same checks as a one-row import."""
-    county = _county(county_id)
+    county = county_by_id(county_id)
     check_admin(by, county.id)
     row = _one_row(county, code, name, lat, lng)
     with use_case():
@@ -68,7 +68,7 @@ def add_place(county_id: int, code: str, name: str, lat: str = "", lng: str = ""
 def change_place(county_id: int, kind: str, place_id: int, name: str, lat: str = "", lng: str = "", *,
                  by: Actor, remote_addr: str | None = None) -> dict:
     """Rename (and re-position) one place by id; empty lat/lng keeps its position."""
-    county = _county(county_id)
+    county = county_by_id(county_id)
     check_admin(by, county.id)
     place = db.session.get(Township if kind == codes.TOWNSHIP else Village, place_id)
     owner = place if isinstance(place, Township) else place.township if place else None
@@ -98,13 +98,6 @@ def list_divisions(county_id: int) -> list[dict]:
 
 
 # ---- the plan -------------------------------------------------------------------------------------
-
-
-def _county(county_id: int) -> County:
-    county = db.session.get(County, county_id)
-    if county is None:
-        raise NotFound("没有这个县")
-    return county
 
 
 def _one_row(county: County, code: str, name: str, lat: str, lng: str) -> Row:

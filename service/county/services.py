@@ -79,3 +79,31 @@ def update_settings(county_id: int, changes: dict, *, by: Actor | None = None,
             record_change(by, "settings_change", "county", county.code, before=before, after=after,
                           remote_addr=remote_addr)
     return {"changed": sorted(after)}
+
+
+def county_by_id(county_id: int) -> County:
+    county = db.session.get(County, county_id)
+    if county is None:
+        raise NotFound("没有这个县")
+    return county
+
+
+def push_menu(county_id: int, client, *, by: Actor | None = None, remote_addr: str | None = None) -> dict:
+    """Send the county's custom menu (its own, or the packaged one) to WeChat through `client` (a
+    service.wechat.api_client.WeChatClient); audited whether WeChat took it or not. Raises WeChatAPIError."""
+    from service.auth import audit
+    from service.county import settings
+    from service.county.trail import command_line_user
+
+    county = county_by_id(county_id)
+    check_admin(by, county.id)
+    menu = settings.menu_of(county.settings)
+    details = {"after": menu, **({} if by else {"via": f"命令行（{command_line_user()}）"})}
+    outcome = "refused"
+    try:
+        client.create_menu(menu)
+        outcome = "granted"
+    finally:
+        with use_case():
+            audit.record("menu_push", by.id if by else None, "county", county.code, outcome, remote_addr, details)
+    return menu

@@ -124,8 +124,8 @@ def _bytes(text: str) -> int:
 
 
 def _menu(value) -> list[str]:
-    """WeChat's custom-menu rules: 1–3 buttons of ≤16 bytes (4 汉字), each with 1–5 sub-buttons of ≤60 bytes
-    or a click key the chat answers / an https link."""
+    """WeChat's custom-menu rules: 1–3 buttons of ≤4 汉字 (16 bytes), each with 1–5 sub-buttons of ≤8 汉字
+    (60 bytes) or a click key the chat answers / an https link."""
     buttons = value.get("button") if isinstance(value, dict) else None
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
         return ["菜单应有 1–3 个一级按钮"]
@@ -134,7 +134,7 @@ def _menu(value) -> list[str]:
         if not isinstance(button, dict):
             found.append(f"第 {i} 个按钮格式不正确")
             continue
-        found += _button(button, f"第 {i} 个按钮", 16)
+        found += _button(button, f"第 {i} 个按钮", 4, 16)
         subs = button.get("sub_button")
         if subs is None:
             continue
@@ -142,18 +142,18 @@ def _menu(value) -> list[str]:
             found.append(f"第 {i} 个按钮的子菜单应有 1–5 项")
             continue
         for j, sub in enumerate(subs, 1):
-            found += _button(sub, f"第 {i} 个按钮的第 {j} 项", 60, sub=True) if isinstance(sub, dict) else \
+            found += _button(sub, f"第 {i} 个按钮的第 {j} 项", 8, 60, sub=True) if isinstance(sub, dict) else \
                 [f"第 {i} 个按钮的第 {j} 项格式不正确"]
     return found
 
 
-def _button(button: dict, where: str, name_bytes: int, sub: bool = False) -> list[str]:
+def _button(button: dict, where: str, max_chars: int, max_bytes: int, sub: bool = False) -> list[str]:
     name = button.get("name")
     found = []
     if not isinstance(name, str) or not name.strip():
         found.append(f"{where}：名称不能为空")
-    elif _bytes(name) > name_bytes:
-        found.append(f"{where}「{name}」太长：最多 {name_bytes // 3} 个汉字")
+    elif len(name) > max_chars or _bytes(name) > max_bytes:  # WeChat shows more as "…"; bytes: its API limit
+        found.append(f"{where}「{name}」太长：最多 {max_chars} 个汉字")
     if not sub and "sub_button" in button:
         return found
     kind = button.get("type")

@@ -17,6 +17,7 @@ from service.auth.models import ROLE_LABELS, ROLES, ApiToken, AuditRecord, Staff
 from service.auth.passwords import one_time_password
 from service.auth.services import hash_password
 from service.county import codes
+from service.county.services import county_by_id
 from service.county.trail import check_admin, record_change
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
@@ -34,7 +35,7 @@ def add_staff(county_id: int, username: str, role: str, display_name: str, towns
     returned once, that must be changed at first log-in."""
     username, display_name = (username or "").strip(), (display_name or "").strip()
     township = (township or "").strip() or None
-    county = _county(county_id)
+    county = county_by_id(county_id)
     check_admin(by, county.id)
     errors: dict[str, list[str]] = {}
     if not USERNAME.match(username):
@@ -127,7 +128,7 @@ def set_township(county_id: int, username: str, township: str, *, by: Actor | No
         if user.role != WINDOW:
             raise InvalidInput(fields={"township": [f"只有乡镇窗口账号属于某个乡镇，{user.username} 是"
                                                     f"{ROLE_LABELS.get(user.role, user.role)}"]})
-        place = _township(db.session.get(County, user.county_id), (township or "").strip())
+        place = _township(county_by_id(user.county_id), (township or "").strip())
         if place is None:
             raise InvalidInput(fields={"township": [f"本县没有乡镇「{township}」"]})
         if place.id == user.township_id:
@@ -152,13 +153,6 @@ def list_staff(county_id: int) -> list[dict]:
 
 
 # ---- helpers --------------------------------------------------------------------------------------
-
-
-def _county(county_id: int) -> County:
-    county = db.session.get(County, county_id)
-    if county is None:
-        raise NotFound("没有这个县")
-    return county
 
 
 def _township(county: County, name_or_code: str) -> Township | None:

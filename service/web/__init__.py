@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
     from service.web import (  # noqa: F401  (each module adds its routes to the blueprint)
+        admin_place_views,
+        admin_settings_views,
+        admin_staff_views,
         audit_views,
         auth_views,
         call_views,

@@ -120,7 +120,7 @@ def _page_context():
     waiting = handoffs.open_count(actor_of(user)) if user is not None and user.role in handoffs.ROLES else 0
     return {"staff": user, "role_labels": ROLE_LABELS, "open_handoffs": waiting, "nav_roles": {
         "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES,
-        "audit": ("auditor",)}}
+        "audit": ("auditor",), "admin": ("admin",)}}
 
 
 def error_page(status: int, title: str, message: str):
