@@ -133,7 +133,7 @@ def error_page(status: int, title: str, message: str):
 def _not_logged_in(exc: NotAuthenticated):
     if is_json_request():
         return jsonify(error_body(401, exc.code, exc.message)), 401
-    target = request.full_path if request.method == "GET" else None
+    target = request.full_path if request.method in ("GET", "HEAD") else None
     return redirect(url_for("web.login", next=safe_next(target), expired=1))
 
 

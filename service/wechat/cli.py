@@ -1,5 +1,6 @@
 """`flask --app service wechat ...`: the local fake API, the terminal chat, the menu, housekeeping."""
 
+import os
 import sys
 
 import click
@@ -18,7 +19,9 @@ def fake_api(host: str, port: int):
     from service.wechat.fake_api import main
 
     main(["--host", host, "--port", str(port), "--appid", current_app.config["WECHAT_APPID"],
-          "--secret", current_app.config["WECHAT_SECRET"]])
+          "--secret", current_app.config["WECHAT_SECRET"],
+          # the token the database keeps stays valid when `make run` restarts this fake
+          "--token-file", os.path.join(current_app.instance_path, "fake_wechat_tokens.json")])
 
 
 @wechat_cli.command("chat")
