@@ -107,11 +107,7 @@ def staff_disable(username: str, county_code: str | None):
     """Stop an account: it cannot log in, its sessions and API tokens end."""
     from service.county.staff import disable_staff
 
-    try:
-        disable_staff(_county_id(county_code), username)
-    except DomainError as exc:
-        raise _fail(exc) from None
-    click.echo(f"{username}: disabled")
+    _switch(disable_staff, username, county_code, "disabled")
 
 
 @staff_cli.command("enable")
@@ -121,11 +117,15 @@ def staff_enable(username: str, county_code: str | None):
     """Let a disabled account log in again (with the password it had)."""
     from service.county.staff import enable_staff
 
+    _switch(enable_staff, username, county_code, "enabled")
+
+
+def _switch(use_case, username: str, county_code: str | None, done: str) -> None:
     try:
-        enable_staff(_county_id(county_code), username)
+        use_case(_county_id(county_code), username)
     except DomainError as exc:
         raise _fail(exc) from None
-    click.echo(f"{username}: enabled")
+    click.echo(f"{username}: {done}")
 
 
 @staff_cli.command("reset-password")

@@ -153,14 +153,10 @@ def _plan(county: County, rows: list[Row], refused: dict[str, int]) -> _Plan:
     for row in (r for r in rows if r.kind == codes.TOWNSHIP):
         target = t_by_code.get(row.code)
         if target is None:
-            named = t_by_name.get(row.name)
-            if named is not None and named.code:
-                refuse(row, f"乡镇「{row.name}」已存在，代码为 {named.code}，与本行代码 {row.code} 不同")
+            target, problem = _new_or_adopted(row, t_by_name.get(row.name), elsewhere, "乡镇「{name}」已存在")
+            if problem:
+                refuse(row, problem)
                 continue
-            if row.code in elsewhere:
-                refuse(row, f"代码 {row.code} 已属于{elsewhere[row.code]}")
-                continue
-            target = named  # None: a new township; else one without a code takes this one
         plan.townships.append((row, target))
         planned_townships[row.code] = target
     _check_unique_names(plan, plan.townships, townships, "乡镇")
@@ -180,13 +176,10 @@ def _plan(county: County, rows: list[Row], refused: dict[str, int]) -> _Plan:
         target = v_by_code.get(row.code)
         if target is None:
             named = v_by_name.get((township.id, row.name)) if township is not None else None
-            if named is not None and named.code:
-                refuse(row, f"村「{row.name}」在该乡镇已存在，代码为 {named.code}，与本行代码 {row.code} 不同")
+            target, problem = _new_or_adopted(row, named, elsewhere, "村「{name}」在该乡镇已存在")
+            if problem:
+                refuse(row, problem)
                 continue
-            if row.code in elsewhere:
-                refuse(row, f"代码 {row.code} 已属于{elsewhere[row.code]}")
-                continue
-            target = named
         elif township is None or target.township_id != township.id:
             refuse(row, f"村 {row.code} 在系统中属于另一个乡镇，代码与乡镇对不上")
             continue
@@ -197,6 +190,16 @@ def _plan(county: County, rows: list[Row], refused: dict[str, int]) -> _Plan:
         in_township = [(r, v) for r, v, _ in plan.villages if r.township_code == t_code]
         _check_unique_names(plan, in_township, existing, "村")
     return plan
+
+
+def _new_or_adopted(row: Row, named, elsewhere: dict[str, str], exists: str):
+    """A row whose code is unknown here: a new place (None), or the code-less place of the same name
+    (an older seed) taking the code; or why neither."""
+    if named is not None and named.code:
+        return None, exists.format(name=row.name) + f"，代码为 {named.code}，与本行代码 {row.code} 不同"
+    if row.code in elsewhere:
+        return None, f"代码 {row.code} 已属于{elsewhere[row.code]}"
+    return named, None
 
 
 def _codes_elsewhere(county: County, rows: list[Row]) -> dict[str, str]:

@@ -3,7 +3,6 @@
 import os
 import queue
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -12,18 +11,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import free_port
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serving_is_announced_only_once_the_service_answers(tmp_path):
-    port, fake_port, sms_port = _free_port(), _free_port(), _free_port()
+    port, fake_port, sms_port = free_port(), free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'relief.db'}", "PORT": str(port),
            "FAKE_WECHAT_PORT": str(fake_port), "FAKE_SMS_PORT": str(sms_port), "LOG_LEVEL": "WARNING",
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}

@@ -3,7 +3,6 @@ by any one of them adds every process up."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import free_port
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _livez_count(base: str) -> float:
@@ -38,7 +33,7 @@ def test_two_gunicorn_workers_are_counted_together(sqlite_template, tmp_path):
     shutil.copy(sqlite_template, db_file)
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
            "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "false"}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}",
