@@ -128,8 +128,9 @@ def _plan_and_apply(county: County, rows: list[Row], *, by, remote_addr, event, 
     if plan.problems or problems:
         raise DivisionsRefused(sorted([*problems, *plan.problems], key=lambda p: p[0]))
     changes = _apply(county, plan)
-    record_change(by, event, "county", county.code, before=changes["before"], after=changes["after"],
-                  remote_addr=remote_addr)
+    if any(changes["after"].values()):  # a re-import that changes nothing leaves no row
+        record_change(by, event, "county", county.code, before=changes["before"], after=changes["after"],
+                      remote_addr=remote_addr)
     return changes["summary"]
 
 

@@ -85,6 +85,14 @@ def test_one_bad_row_writes_nothing_and_every_problem_comes_back_with_its_line(c
                              .where(AuditRecord.event == "divisions_import")) == 1
 
 
+def test_an_import_that_changes_nothing_leaves_no_audit_row(county):
+    import_divisions(county, csv(SUNTUAN))
+    again = import_divisions(county, csv(SUNTUAN))
+    assert again["unchanged"] == 4 and again["townships_added"] == again["villages_added"] == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)
+                             .where(AuditRecord.event == "divisions_import")) == 1
+
+
 def test_a_village_may_join_a_township_imported_earlier(county):
     import_divisions(county, csv("340621109,孙疃镇,,\n"))
     import_divisions(county, csv("340621109201,孙疃村,,\n"))
