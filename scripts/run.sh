@@ -22,7 +22,7 @@ if [ -z "${WECHAT_API_BASE_URL:-}" ]; then
   "$BIN/flask" wechat fake-api --host 127.0.0.1 --port "$FAKE_PORT" &
   children+=($!)
   export WECHAT_API_BASE_URL="http://127.0.0.1:$FAKE_PORT/"
-  echo "local fake WeChat API on $WECHAT_API_BASE_URL"
+  echo "local fake WeChat API on $WECHAT_API_BASE_URL (what it received: ${WECHAT_API_BASE_URL}_fake/received)"
   for _ in $(seq 1 50); do curl -s -o /dev/null "$WECHAT_API_BASE_URL" && break; sleep 0.2; done
   "$BIN/flask" wechat menu push || echo "menu push failed (the chat works without it)"
   export NOTIFY_TEMPLATE_ID=${NOTIFY_TEMPLATE_ID:-demo-progress-template}  # any id: the fake checks fields only
@@ -41,9 +41,27 @@ fi
 "$BIN/flask" notify worker &
 children+=($!)
 
-echo "serving the demo county on http://$HOST:$PORT  (API docs: http://$HOST:$PORT/api/docs)"
+# Each gunicorn worker counts its own requests; /metrics adds them up from files here (emptied each start).
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PWD/instance/prometheus}
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+
 # --preload builds the app (and warms the classifier) once, before the workers fork.
 # No gunicorn access log: it prints query strings, which can carry phone numbers; the app logs each request.
 "$BIN/gunicorn" --preload -w "$WORKERS" -b "$HOST:$PORT" "service:create_app()" &
-children+=($!)
+server=$!
+children+=($server)
+# "serving" only once gunicorn answers: a newcomer's first click must not meet "connection refused".
+for _ in $(seq 1 600); do
+  curl -s -o /dev/null "http://$HOST:$PORT/livez" && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "gunicorn stopped before it could listen on $HOST:$PORT (its messages are above)" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+if ! curl -s -o /dev/null "http://$HOST:$PORT/livez"; then
+  echo "gunicorn is not answering on http://$HOST:$PORT after 2 minutes (its messages are above)" >&2
+  exit 1
+fi
+echo "serving the demo county on http://$HOST:$PORT  (staff pages: http://$HOST:$PORT/staff/, API docs: http://$HOST:$PORT/api/docs)"
 wait -n

@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from service.auth import models as _auth_models  # noqa: F401
     from service.auth.audit_views import blp as audit_blp
     from service.auth.guard import forget_user
+    from service.auth.password_views import blp as password_blp
     from service.auth.views import blp as auth_blp
     from service.intake.casework_views import blp as casework_blp  # household, investigation, means test
     from service.intake.standards_views import blp as standards_blp
@@ -56,7 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     from service.wechat.handoff_views import blp as handoffs_blp
 
     app.before_request(forget_user)
-    for blueprint in (auth_blp, intake_blp, public_blp, handoffs_blp, audit_blp, casework_blp, standards_blp):
+    for blueprint in (auth_blp, password_blp, intake_blp, public_blp, handoffs_blp, audit_blp, casework_blp,
+                      standards_blp):
         api.register_blueprint(blueprint)
     from service import notify
 
@@ -67,6 +69,10 @@ def create_app(config: dict | None = None) -> Flask:
     from service import web
 
     web.init_app(app)  # staff pages under /staff/, CSRF checked on their forms only
+    from service import county, ops
+
+    county.init_app(app)  # onboarding commands: county, divisions, staff
+    ops.init_app(app)  # worker heartbeat, /metrics
     register_error_handlers(app)
     _register_no_store(app)
     _register_health(app)

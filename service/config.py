@@ -71,6 +71,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "GUESS_MAX_PER_CASE": _int(env.get("GUESS_MAX_PER_CASE", "5"), "GUESS_MAX_PER_CASE", 1, 100),
         "GUESS_MAX_PER_SOURCE": _int(env.get("GUESS_MAX_PER_SOURCE", "10"), "GUESS_MAX_PER_SOURCE", 1, 1000),
         "GUESS_WINDOW_MINUTES": _int(env.get("GUESS_WINDOW_MINUTES", "60"), "GUESS_WINDOW_MINUTES", 1, 24 * 60),
+        # 等保 level 3: staff passwords at least this long (plus three character classes, service.auth.passwords)
+        "PASSWORD_MIN_LENGTH": _int(env.get("PASSWORD_MIN_LENGTH", "10"), "PASSWORD_MIN_LENGTH", 8, 64),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", "15")),
         # the whole account locks only when wrong passwords come from this many addresses in the window
@@ -84,6 +86,9 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
         "PROXY_HOPS": _int(env.get("PROXY_HOPS", "0"), "PROXY_HOPS", 0, 5),
         # years of the official holiday arrangement that the chinesecalendar package does not carry yet
         "WORKDAY_CALENDAR_FILE": env.get("WORKDAY_CALENDAR_FILE", ""),
+        # /metrics answers these addresses (comma-separated, networks allowed) or a Bearer METRICS_TOKEN only
+        "METRICS_ALLOW": env.get("METRICS_ALLOW", "127.0.0.1"),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": service_env == "production",

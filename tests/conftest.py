@@ -168,6 +168,15 @@ def fake_sms():
         yield fake
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for a server a test starts in another process."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def login(client, username: str, password: str = "demo2026"):
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.json

@@ -6,6 +6,7 @@ from flask import g, request, session
 
 from service.auth.actor import Actor
 from service.auth.models import CASE_ROLES, StaffUser
+from service.auth.passwords import PasswordChangeRequired
 from service.auth.services import actor_of, user_for_token
 from service.errors import Forbidden, NotAuthenticated
 from service.extensions import db
@@ -53,6 +54,8 @@ def require_staff(*roles: str, refusal: str = "您的角色不能进行此操作
         @wraps(view)
         def inner(*args, **kwargs):
             actor = current_actor()
+            if g.staff_user.must_change_password:  # a one-time password opens only the password change
+                raise PasswordChangeRequired()
             if actor.role not in allowed:
                 raise Forbidden(message)
             return view(*args, actor=actor, **kwargs)

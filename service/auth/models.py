@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
@@ -26,6 +26,8 @@ class StaffUser(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on logout / password change so every older session cookie stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # a one-time password (new account, reset) works only to set the account's own (service.auth.passwords)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     township: Mapped[Township | None] = relationship()
 

@@ -32,6 +32,7 @@ def profile(user: StaffUser) -> dict:
     return {
         "id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
         "township_id": user.township_id, "township": user.township.name if user.township else None,
+        "must_change_password": user.must_change_password,
     }
 
 

@@ -1,32 +1,51 @@
-"""The demo county: 濉溪县 with 孙疃镇 and its 22 villages, two more townships, staff, ~30 applications."""
+"""The demo county: 濉溪县 with 孙疃镇 and its 22 villages, two more townships, staff, ~30 applications.
 
+It is set up the way a real county is (service.county), so `make run` walks the onboarding path too.
+"""
+
+import csv
 import datetime as dt
+import io
 import random
+from importlib import resources
 
 from sqlalchemy import func, select
 
 from service.auth.models import StaffUser
-from service.auth.services import actor_of, create_staff
+from service.auth.services import actor_of
 from service.clock import today as beijing_today
 from service.extensions import db
 from service.intake import services
 from service.intake import workflow as wf
 from service.intake.identity import check_character
-from service.intake.models import Application, County, Township, Village, utcnow
+from service.intake.models import Application, County, utcnow
 from service.unit_of_work import use_case
 
 DEMO_PASSWORD = "demo2026"
-SUNTUAN_VILLAGES = (
-    "孙疃村 六八里村 秦口村 任李村 徐圩村 郜桥村 郭集村 大田村 耿圩村 王圩村 杨柳村 沟西村 刘圩村 代庙村 "
-    "楼坊村 陈楼村 尤沟村 刘寨村 王楼村 燕头村 四李村 炮楼村"
-).split()
-TOWNSHIPS = {
-    "孙疃镇": SUNTUAN_VILLAGES,
-    "临涣镇": ["临涣村", "马场村", "童亭村", "西场村", "蒋湖村"],
-    "韩村镇": ["韩村村", "殷庄村", "大刘村", "前徐村"],
-}
-# approximate positions of the township governments (demo data), for "the nearest township" in the chat
-COORDINATES = {"孙疃镇": (33.595, 116.665), "临涣镇": (33.705, 116.545), "韩村镇": (33.835, 116.905)}
+DEMO_COUNTY = ("340621", "濉溪县")
+# 孙疃镇 and its 22 villages, 临涣镇 and 韩村镇 with a few, in the county's divisions CSV format
+# (codes in the statistical format; the townships' positions approximate, for the chat's "nearest township")
+DIVISIONS_CSV = "demo_divisions.csv"
+
+
+def _divisions() -> bytes:
+    return resources.files("service.intake").joinpath(DIVISIONS_CSV).read_bytes()
+
+
+def _townships() -> dict[str, list[str]]:
+    """township → its villages, as the divisions file lists them (for tests of place matching)."""
+    places: dict[str, list[str]] = {}
+    names = {}
+    for row in csv.DictReader(io.StringIO(_divisions().decode("utf-8"))):
+        if len(row["code"]) == 9:
+            names[row["code"]] = row["name"]
+            places[row["name"]] = []
+        else:
+            places[names[row["code"][:9]]].append(row["name"])
+    return places
+
+
+TOWNSHIPS = _townships()
 STAFF = [  # username, role, display name, township
     ("hotline", "operator", "李晓红", None),
     ("suntuan", "window", "王芳", "孙疃镇"),
@@ -81,28 +100,22 @@ def _fake_id(rng: random.Random) -> str:
 
 
 def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dict:
-    """Create what is missing; running it again changes nothing. Returns counts for the CLI."""
+    """Create what is missing, through the onboarding use cases a real county uses (county init, divisions
+    import, staff add, settings); running it again changes nothing. Returns counts for the CLI."""
+    from service.county import divisions, staff
+    from service.county import services as county_services
+
     today = today or beijing_today()
-    with use_case() as uow:
-        county = db.session.scalars(select(County).where(County.code == "340621")).first()
-        if county is None:
-            county = County(code="340621", name="濉溪县", settings=dict(SETTINGS))
-            db.session.add(county)
-        for t_name, villages in TOWNSHIPS.items():
-            township = db.session.scalars(
-                select(Township).where(Township.county == county, Township.name == t_name)).first()
-            if township is None:
-                township = Township(county=county, name=t_name)
-                db.session.add(township)
-            township.latitude, township.longitude = COORDINATES[t_name]
-            known = {v.name for v in township.villages}
-            township.villages.extend(Village(name=v) for v in villages if v not in known)
-        uow.commit()
-    townships = {t.name: t for t in county.townships}
+    code, name = DEMO_COUNTY
+    county_services.init_county(code, name)
+    county = db.session.scalars(select(County).where(County.code == code)).one()
+    divisions.import_divisions(code, _divisions())
+    county_services.update_settings(county.id, {k: v for k, v in SETTINGS.items() if k not in county.settings})
     for username, role, display, t_name in STAFF:
         if not db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
-            create_staff(username, DEMO_PASSWORD, role, display, county.id,
-                         townships[t_name].id if t_name else None)
+            # the demo's accounts keep demo2026 (refused at log-in in production), not a one-time password
+            staff.add_staff(county.id, username, role, display, t_name, initial_password=DEMO_PASSWORD)
+    townships = {t.name: t for t in county.townships}
     existing = db.session.scalar(select(func.count(Application.id)).where(Application.county_id == county.id))
     with use_case() as uow:  # all sample applications or none, so a failed run can simply be repeated
         created = 0 if existing or not applications else _seed_applications(county, townships, today)

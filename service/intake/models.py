@@ -50,6 +50,8 @@ class Village(db.Model):
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
     code: Mapped[str | None] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(40))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     township: Mapped[Township] = relationship(back_populates="villages")
 
 

@@ -82,8 +82,12 @@ def is_workday(day: dt.date) -> bool:
 
 @lru_cache(maxsize=64)
 def _warn_uncovered(year: int) -> None:
-    log.warning("official calendar for %s unknown; counting Monday-Friday as working days "
-                "(add the year to WORKDAY_CALENDAR_FILE)", year)
+    log.warning("the official holiday arrangement for %(y)s is not known yet: deadlines in %(y)s count "
+                "Monday-Friday, ignoring holidays and make-up workdays. When the State Council publishes it "
+                "(国务院办公厅关于%(y)s年部分节假日安排的通知, usually in the autumn before), write it into a JSON file "
+                '{"%(y)s": {"holidays": ["%(y)s-01-01", ...], "workdays": [...]}}, set WORKDAY_CALENDAR_FILE to '
+                "its path and restart; `flask --app service calendar` shows which years are covered",
+                {"y": year})
 
 
 def add_workdays(start: dt.date, days: int) -> dt.date:

@@ -23,6 +23,7 @@ from service.intake.models import utcnow
 from service.notify import periodic, policy, queue
 from service.notify.adapters import adapters
 from service.notify.models import APPLICANT, SMS, WECHAT_CS, WECHAT_TEMPLATE
+from service.ops import heartbeat
 from service.wechat import reminders, retention
 from service.wechat.api_client import WeChatAPIError
 from service.wechat.sms_client import SMSError
@@ -82,6 +83,7 @@ class Worker:
 
     def tick(self) -> None:
         """The clock-driven steps, at most every NOTIFY_SCAN_SECONDS."""
+        heartbeat.beat(self.name)  # every loop (written at most every 15 s): `doctor` and /metrics watch it
         if time.monotonic() - self._last_scan < self.scan_every:
             return
         self._last_scan = time.monotonic()

@@ -24,12 +24,16 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
 
     from service.web import (  # noqa: F401  (each module adds its routes to the blueprint)
+        admin_place_views,
+        admin_settings_views,
+        admin_staff_views,
         audit_views,
         auth_views,
         call_views,
         dashboard_views,
         detail_views,
         handoff_views,
+        password_views,
         queue_views,
         report_views,
         staff_api_views,

@@ -21,7 +21,7 @@ def home():
 @login_limit
 def login():
     next_url = safe_next(request.values.get("next"))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (monitors, link checkers) answered the same way
         user = current_user()
         if user is not None:
             return redirect(next_url or home_for(user.role))

@@ -127,7 +127,7 @@ def _page_context():
         user, waiting = None, 0
     return {"staff": user, "role_labels": ROLE_LABELS, "open_handoffs": waiting, "nav_roles": {
         "queue": QUEUE_ROLES, "call": CALL_ROLES, "figures": FIGURES_ROLES, "handoffs": handoffs.ROLES,
-        "audit": ("auditor",)}}
+        "audit": ("auditor",), "admin": ("admin",)}}
 
 
 def error_page(status: int, title: str, message: str):
@@ -140,7 +140,7 @@ def error_page(status: int, title: str, message: str):
 def _not_logged_in(exc: NotAuthenticated):
     if is_json_request():
         return jsonify(error_body(401, exc.code, exc.message)), 401
-    target = request.full_path if request.method == "GET" else None
+    target = request.full_path if request.method in ("GET", "HEAD") else None
     return redirect(url_for("web.login", next=safe_next(target), expired=1))
 
 

@@ -1,8 +1,7 @@
 """`flask --app service wechat ...`: the local fake API, the terminal chat, the menu, housekeeping."""
 
-import json
+import os
 import sys
-from importlib import resources
 
 import click
 from flask import current_app
@@ -20,7 +19,9 @@ def fake_api(host: str, port: int):
     from service.wechat.fake_api import main
 
     main(["--host", host, "--port", str(port), "--appid", current_app.config["WECHAT_APPID"],
-          "--secret", current_app.config["WECHAT_SECRET"]])
+          "--secret", current_app.config["WECHAT_SECRET"],
+          # the token the database keeps stays valid when `make run` restarts this fake
+          "--token-file", os.path.join(current_app.instance_path, "fake_wechat_tokens.json")])
 
 
 @wechat_cli.command("chat")
@@ -67,17 +68,20 @@ def menu():
 @menu.command("push")
 @with_appcontext
 def menu_push():
-    """Create the custom menu on the official account (the local fake under `make run`)."""
+    """Send the county's custom menu (admin page 微信菜单, else service/wechat/data/menu.json) to WeChat."""
+    from service.county.services import county_by_code, push_menu
+    from service.errors import DomainError
     from service.notify.adapters import adapters
     from service.wechat.api_client import WeChatAPIError
 
-    data = json.loads(resources.files("service.wechat").joinpath("data/menu.json").read_text("utf-8"))
     # the shared token: fetching one here would invalidate the workers' token within minutes
     client = adapters(current_app).wechat()
     try:
-        client.create_menu(data)
+        data = push_menu(county_by_code(current_app.config["COUNTY_CODE"]).id, client)
     except WeChatAPIError as exc:
         raise click.ClickException(f"WeChat refused the menu: {exc}") from None
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
     names = [b["name"] for b in data["button"]] + [s["name"] for b in data["button"] for s in b.get("sub_button", [])]
     click.echo(f"menu pushed: {', '.join(names)}")
 

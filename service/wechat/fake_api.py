@@ -15,10 +15,12 @@ POST /_fake/users {"openid", "errcode"} (errcode null clears). It dedupes nothin
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import secrets
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from .fake_http import FailRule, FakeServer, Outcome, Request
@@ -90,14 +92,18 @@ class FakeWeChatAPI(FakeServer):
         secret: str | None = DEFAULT_SECRET,
         token_ttl: int = 7200,
         revoke_on_fetch: bool = False,
+        token_file: str | Path | None = None,
     ):
         """appid/secret None accepts any; revoke_on_fetch makes each new token invalidate the
-        older ones at once (real WeChat keeps the previous one alive for about five minutes)."""
+        older ones at once (real WeChat keeps the previous one alive for about five minutes);
+        token_file keeps issued tokens across restarts, as the real WeChat does not forget them when
+        our side restarts (`make run`: no 40001 for the token the database still holds)."""
         super().__init__(host, port)
         self.appid, self.secret = appid, secret
         self.token_ttl = token_ttl
         self.revoke_on_fetch = revoke_on_fetch
-        self._tokens: dict[str, dict[str, Any]] = {}
+        self.token_file = Path(token_file) if token_file else None
+        self._tokens: dict[str, dict[str, Any]] = self._load_tokens()
         self._users: dict[str, int] = {}
         self._msgid = 1000
         self.menu: dict[str, Any] | None = None
@@ -114,11 +120,31 @@ class FakeWeChatAPI(FakeServer):
         with self._state_lock:
             for state in self._tokens.values():
                 state["expires_at"] = 0.0
+            self._save_tokens()
 
     def revoke_tokens(self) -> None:
         with self._state_lock:
             for state in self._tokens.values():
                 state["revoked"] = True
+            self._save_tokens()
+
+    def _load_tokens(self) -> dict[str, dict[str, Any]]:
+        if self.token_file is None or not self.token_file.exists():
+            return {}
+        try:
+            saved = json.loads(self.token_file.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}  # a damaged file: start afresh, as if WeChat had expired every token
+        now = time.time()
+        return {t: s for t, s in saved.items() if isinstance(s, dict) and s.get("expires_at", 0) > now}
+
+    def _save_tokens(self) -> None:
+        """Under _state_lock."""
+        if self.token_file is None:
+            return
+        partial = self.token_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(self._tokens), "utf-8")
+        partial.replace(self.token_file)
 
     def block_user(self, openid: str, errcode: int | None) -> None:
         """Every send to openid answers errcode (43004 unfollowed, 43101 refused, …); None clears."""
@@ -165,6 +191,7 @@ class FakeWeChatAPI(FakeServer):
                     state["revoked"] = True
             token = f"FAKE-{len(self._tokens) + 1}-{secrets.token_hex(12)}"
             self._tokens[token] = {"expires_at": time.time() + self.token_ttl, "revoked": False}
+            self._save_tokens()
         return Outcome(200, {"access_token": token, "expires_in": self.token_ttl})
 
     def _precheck(self, req: Request, needs_user: bool = True) -> Outcome | None:
@@ -255,8 +282,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8801)
     parser.add_argument("--appid", default=DEFAULT_APPID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
+    parser.add_argument("--token-file", default=None, help="keep issued tokens here across restarts")
     args = parser.parse_args(argv)
-    FakeWeChatAPI(args.host, args.port, appid=args.appid, secret=args.secret).serve_until_interrupted(
+    fake = FakeWeChatAPI(args.host, args.port, appid=args.appid, secret=args.secret, token_file=args.token_file)
+    fake.serve_until_interrupted(
         "fake WeChat API on {url} (appid " + args.appid + "); Ctrl-C stops")
 
 

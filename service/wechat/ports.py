@@ -16,6 +16,7 @@ from service.intake import guessing, resident
 from service.intake.case_numbers import normalise
 from service.intake.models import County, Township, Village
 from service.nlp import Thresholds, ladder, route
+from service.ops import metrics
 from service.wechat import handoffs
 from service.wechat.places import Place, core, match_villages, nearest
 
@@ -81,6 +82,7 @@ class DatabasePorts:
     def classify(self, text: str) -> dict:
         decision = route(text)
         step = ladder(decision, Thresholds.from_mapping(current_app.config))
+        metrics.routed("wechat", decision.category, step.action)
         return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
 
     @property

@@ -186,7 +186,8 @@ def test_revealing_an_id_number_is_audited_and_refused_to_operators(county):
     assert revealed["id_number"] == ID and len(revealed["phone"]) == 11 and "*" not in revealed["phone"]
     with pytest.raises(Forbidden):
         services.reveal_id_number(county["actors"]["hotline"], d["case_no"])
-    outcomes = db.session.scalars(select(AuditRecord.outcome).order_by(AuditRecord.id)).all()
+    outcomes = db.session.scalars(select(AuditRecord.outcome).where(AuditRecord.event == "reveal_id_number")
+                                  .order_by(AuditRecord.id)).all()
     assert outcomes == ["granted", "refused"]
 
 
