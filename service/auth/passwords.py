@@ -73,13 +73,13 @@ def change_password(user_id: int, current_password: str, new_password: str,
                     remote_addr: str | None = None) -> StaffUser:
     """The account sets its own password; every other session of it ends. Returns the user, whose new
     session epoch the caller starts the current session with."""
-    with use_case():
+    with use_case() as uow:
         user = db.session.get(StaffUser, user_id)
         if user is None or not user.active:
             raise NotAuthenticated()
         if not check_password_hash(user.password_hash, current_password or ""):
             audit.record("change_password", user.id, "staff_user", user.username, "bad_password", remote_addr)
-            db.session.commit()  # the refused attempt stays on the record
+            uow.commit()  # the refused attempt stays on the record
             raise InvalidInput(fields={"current_password": ["当前密码不正确"]})
         found = problems(new_password or "", user.username, minimum=min_length())
         if new_password == current_password:
@@ -90,4 +90,5 @@ def change_password(user_id: int, current_password: str, new_password: str,
         user.must_change_password = False
         user.session_epoch += 1
         audit.record("change_password", user.id, "staff_user", user.username, "granted", remote_addr)
+        uow.commit()
     return user

@@ -48,9 +48,10 @@ def import_divisions(county_code: str, data: bytes, *, by: Actor | None = None,
     parsed = division_file.parse(data, county.code)
     if not parsed.readable:
         raise DivisionsRefused(parsed.problems, parsed.notes)
-    with use_case():  # rows refused on reading are still checked against the database: one list of all
+    with use_case() as uow:  # rows refused on reading are still checked against the database: one list of all
         summary = _plan_and_apply(county, parsed.rows, by=by, remote_addr=remote_addr, event="divisions_import",
                                   problems=parsed.problems, refused=parsed.refused)
+        uow.commit()
     return {**summary, "notes": parsed.notes}
 
 
@@ -60,8 +61,9 @@ def add_place(county_id: int, code: str, name: str, lat: str = "", lng: str = ""
     county = county_by_id(county_id)
     check_admin(by, county.id)
     row = _one_row(county, code, name, lat, lng)
-    with use_case():
+    with use_case() as uow:
         _refuse_known(county, row)
+        uow.commit()
         return _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_add")
 
 
@@ -78,7 +80,8 @@ def change_place(county_id: int, kind: str, place_id: int, name: str, lat: str =
         raise InvalidInput("这个地点还没有区划代码：请通过导入 CSV 补上代码后再修改",
                            fields={"name": ["缺少区划代码，不能单独修改"]})
     row = _one_row(county, place.code, name, lat, lng)
-    with use_case():
+    with use_case() as uow:
+        uow.commit()
         return _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_change")
 
 

@@ -31,22 +31,25 @@ def init_county(code: str, name: str, *, by: Actor | None = None, remote_addr: s
         errors["name"] = [problem]
     if errors:
         raise InvalidInput(fields=errors)
-    with use_case():
+    with use_case() as uow:
         county = db.session.scalars(select(County).where(County.code == code)).first()
         if county is not None:
             check_admin(by, county.id)
             if county.name == name:
+                uow.commit()
                 return {"code": code, "name": name, "created": False, "changed": False}
             before = county.name
             county.name = name
             record_change(by, "county_init", "county", code, before={"name": before}, after={"name": name},
                           remote_addr=remote_addr)
+            uow.commit()
             return {"code": code, "name": name, "created": False, "changed": True}
         if by is not None:  # a county is set up from the shell, by whoever runs the service
             check_admin(by, -1)
         db.session.add(County(code=code, name=name, settings={}))
         record_change(by, "county_init", "county", code, before=None, after={"code": code, "name": name},
                       remote_addr=remote_addr)
+        uow.commit()
     return {"code": code, "name": name, "created": True, "changed": True}
 
 
@@ -59,7 +62,7 @@ def update_settings(county_id: int, changes: dict, *, by: Actor | None = None,
     errors = {key: found for key, value in changes.items() if (found := settings.problems(key, value))}
     if errors:
         raise InvalidInput(fields=errors)
-    with use_case():
+    with use_case() as uow:
         county = db.session.scalars(select(County).where(County.id == county_id).with_for_update()).first()
         if county is None:
             raise NotFound("没有这个县")
@@ -78,6 +81,7 @@ def update_settings(county_id: int, changes: dict, *, by: Actor | None = None,
             county.settings = current  # a new dict: the JSON column sees the change
             record_change(by, "settings_change", "county", county.code, before=before, after=after,
                           remote_addr=remote_addr)
+        uow.commit()
     return {"changed": sorted(after)}
 
 
@@ -104,6 +108,7 @@ def push_menu(county_id: int, client, *, by: Actor | None = None, remote_addr: s
         client.create_menu(menu)
         outcome = "granted"
     finally:
-        with use_case():
+        with use_case() as uow:
             audit.record("menu_push", by.id if by else None, "county", county.code, outcome, remote_addr, details)
+            uow.commit()
     return menu

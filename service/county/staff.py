@@ -60,7 +60,7 @@ def add_staff(county_id: int, username: str, role: str, display_name: str, towns
     if errors:
         raise InvalidInput(fields=errors)
     password = initial_password or one_time_password()
-    with use_case():
+    with use_case() as uow:
         user = StaffUser(username=username, display_name=display_name, role=role, county_id=county.id,
                          township_id=place.id if place else None, password_hash=hash_password(password),
                          must_change_password=initial_password is None)
@@ -69,16 +69,18 @@ def add_staff(county_id: int, username: str, role: str, display_name: str, towns
         record_change(by, "staff_add", "staff_user", username, before=None, after=_public(user, place),
                       remote_addr=remote_addr)
         result = {**_public(user, place), "one_time_password": None if initial_password else password}
+        uow.commit()
     return result
 
 
 def disable_staff(county_id: int, username: str, *, by: Actor | None = None, remote_addr: str | None = None) -> dict:
     """The account can no longer log in; its sessions and API tokens end. Reversible (enable_staff)."""
-    with use_case():
+    with use_case() as uow:
         user = _get(county_id, username, by)
         if by is not None and by.id == user.id:
             raise Conflict("不能停用自己的账号")
         if not user.active:
+            uow.commit()
             return _public(user)
         if user.role == ADMIN and _active_admins(user.county_id) <= 1:
             raise Conflict("这是本县最后一个启用的系统管理员账号，不能停用：请先新增另一个管理员")
@@ -86,17 +88,20 @@ def disable_staff(county_id: int, username: str, *, by: Actor | None = None, rem
         _end_access(user)
         record_change(by, "staff_disable", "staff_user", user.username, before={"active": True},
                       after={"active": False}, remote_addr=remote_addr)
+        uow.commit()
         return _public(user)
 
 
 def enable_staff(county_id: int, username: str, *, by: Actor | None = None, remote_addr: str | None = None) -> dict:
-    with use_case():
+    with use_case() as uow:
         user = _get(county_id, username, by)
         if user.active:
+            uow.commit()
             return _public(user)
         user.active, user.failed_logins, user.locked_until = True, 0, None
         record_change(by, "staff_enable", "staff_user", user.username, before={"active": False},
                       after={"active": True}, remote_addr=remote_addr)
+        uow.commit()
         return _public(user)
 
 
@@ -105,7 +110,7 @@ def reset_password(county_id: int, username: str, *, by: Actor | None = None,
     """A new one-time password (returned once); the account must change it again, is unlocked, and every
     session and API token it had ends."""
     password = one_time_password()
-    with use_case():
+    with use_case() as uow:
         user = _get(county_id, username, by)
         if by is not None and by.id == user.id:
             raise Conflict("请在“修改密码”页面修改自己的密码")
@@ -117,13 +122,14 @@ def reset_password(county_id: int, username: str, *, by: Actor | None = None,
         record_change(by, "staff_reset_password", "staff_user", user.username, before=before,
                       after={"must_change_password": True, "locked": False, "tokens_revoked": tokens},
                       remote_addr=remote_addr)
+        uow.commit()
         return {**_public(user), "one_time_password": password, "tokens_revoked": tokens}
 
 
 def set_township(county_id: int, username: str, township: str, *, by: Actor | None = None,
                  remote_addr: str | None = None) -> dict:
     """Move a window clerk to another township of the county (their queue follows at the next page)."""
-    with use_case():
+    with use_case() as uow:
         user = _get(county_id, username, by)
         if user.role != WINDOW:
             raise InvalidInput(fields={"township": [f"只有乡镇窗口账号属于某个乡镇，{user.username} 是"
@@ -132,11 +138,13 @@ def set_township(county_id: int, username: str, township: str, *, by: Actor | No
         if place is None:
             raise InvalidInput(fields={"township": [f"本县没有乡镇「{township}」"]})
         if place.id == user.township_id:
+            uow.commit()
             return _public(user)
         before = user.township.name if user.township else None
         user.township_id = place.id
         record_change(by, "staff_township", "staff_user", user.username, before={"township": before},
                       after={"township": place.name}, remote_addr=remote_addr)
+        uow.commit()
         return _public(user, place)
 
 

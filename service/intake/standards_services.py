@@ -99,7 +99,7 @@ def add_version(actor: Actor, payload: dict, remote_addr: str | None = None) -> 
             raise Conflict(f"{day.isoformat()} 起执行的标准已有一个版本；如需更正请修改该版本",
                            code="standards_exist") from None
         audit.record("add_standards", actor.id, "county_standards", day.isoformat(), "granted", remote_addr,
-                     detail={"before": _stored(before) | {"is_default": before.is_default}, "after": _stored(version)})
+                     details={"before": _stored(before) | {"is_default": before.is_default}, "after": _stored(version)})
         uow.commit()
         return _one(row, actor.county_id)
 
@@ -119,7 +119,7 @@ def correct_version(actor: Actor, effective_from: str, payload: dict, remote_add
         version = st.build(before, day, changes)
         row.values, row.updated_by_id, row.updated_at = _stored(version), actor.id, utcnow()
         audit.record("correct_standards", actor.id, "county_standards", day.isoformat(), "granted", remote_addr,
-                     detail={"before": _stored(before), "after": _stored(version)})
+                     details={"before": _stored(before), "after": _stored(version)})
         db.session.flush()
         uow.commit()
         return _one(row, actor.county_id)

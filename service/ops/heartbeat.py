@@ -29,13 +29,14 @@ def beat(name: str, *, now: dt.datetime | None = None, force: bool = False) -> b
     if not force and ticking - _last_beat.get(key, float("-inf")) < BEAT_EVERY_SECONDS:
         return False
     now = now or utcnow()
-    with use_case():
+    with use_case() as uow:
         row = db.session.get(WorkerHeartbeat, name[:100])
         if row is None:
             db.session.add(WorkerHeartbeat(name=name[:100], started_at=now, beat_at=now))
         else:
             row.beat_at = now
         db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
+        uow.commit()
     _last_beat[key] = ticking
     return True
 

@@ -216,7 +216,7 @@ def test_the_standards_api_adds_reads_and_corrects_and_the_auditor_sees_before_a
     login(client, "audit")
     rows = client.get("/api/v1/audit?event=correct_standards").get_json()["items"]
     assert rows[0]["event_label"] == "更正救助标准版本" and rows[0]["username"] == "county"
-    assert (rows[0]["detail"]["before"]["urban_monthly"], rows[0]["detail"]["after"]["urban_monthly"]) == \
+    assert (rows[0]["details"]["before"]["urban_monthly"], rows[0]["details"]["after"]["urban_monthly"]) == \
         ("690.5", "690")
 
 

@@ -36,8 +36,8 @@ def test_county_staff_add_a_version_and_the_change_is_audited_before_and_after(c
     [row] = audit_rows()
     assert (row.event, row.target_id, row.outcome, row.staff_id, row.remote_addr) == \
         ("add_standards", "2022-01-01", "granted", reviewer.id, "192.0.2.4")
-    assert row.detail["before"]["rural_monthly"] == "439" and row.detail["before"]["is_default"] is True
-    assert row.detail["after"]["rural_monthly"] == "5268" and row.detail["after"]["basis"] == "清水县 2022 年标准"
+    assert row.details["before"]["rural_monthly"] == "439" and row.details["before"]["is_default"] is True
+    assert row.details["after"]["rural_monthly"] == "5268" and row.details["after"]["basis"] == "清水县 2022 年标准"
 
 
 def test_a_new_version_inherits_from_the_version_in_force_on_its_own_date(county):
@@ -100,7 +100,7 @@ def test_correcting_a_version_is_audited_with_both_values(county):
     assert fixed["rural_monthly"] == "439" and fixed["created_by"] == "陈刚" and fixed["updated_by"] == "管理员"
     last = audit_rows()[-1]
     assert last.event == "correct_standards" and last.target_id == "2026-01-01"
-    assert (last.detail["before"]["rural_monthly"], last.detail["after"]["rural_monthly"]) == ("493", "439")
+    assert (last.details["before"]["rural_monthly"], last.details["after"]["rural_monthly"]) == ("493", "439")
     with pytest.raises(NotFound):
         stds.correct_version(reviewer, "2025-01-01", {"rural_monthly": "439"})
     with pytest.raises(InvalidInput):

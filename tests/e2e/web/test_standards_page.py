@@ -42,7 +42,7 @@ def test_adding_a_version_through_the_form(browser, county):
     assert stored["deposit_months"] == 24 and stored["exempt_kinds"] == ["disability_subsidy", "social_assistance"]
     assert stored["urban_monthly"] is None and stored["commercial_property_allowed"] is False
     [audit] = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "add_standards")).all()
-    assert audit.detail["before"]["deposit_months"] is None and audit.detail["after"]["deposit_months"] == 24
+    assert audit.details["before"]["deposit_months"] is None and audit.details["after"]["deposit_months"] == 24
 
 
 def test_a_bad_value_keeps_what_was_typed_and_says_what_is_wrong(browser, county):
