@@ -51,6 +51,10 @@ class DatabaseCounters:
     def clear(self, key: str) -> None:
         db.session.execute(delete(AttemptCounter).where(AttemptCounter.key == key))
 
+    def clear_prefix(self, prefix: str) -> None:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        db.session.execute(delete(AttemptCounter).where(AttemptCounter.key.like(escaped + "%", escape="\\")))
+
     def purge(self, now: dt.datetime | None = None) -> int:
         """Windows that ended: nothing to remember (the housekeeping sweep calls this)."""
         return db.session.execute(delete(AttemptCounter).where(AttemptCounter.expires_at <= (now or utcnow()))).rowcount
@@ -75,6 +79,10 @@ class RedisCounters:
 
     def clear(self, key: str) -> None:
         self.redis.delete(self.prefix + key)
+
+    def clear_prefix(self, prefix: str) -> None:
+        for key in self.redis.scan_iter(match=self.prefix + prefix.replace("*", "\\*").replace("?", "\\?") + "*"):
+            self.redis.delete(key)
 
     def purge(self, now=None) -> int:
         return 0  # keys expire by themselves

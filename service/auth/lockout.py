@@ -46,3 +46,17 @@ class Budget:
 
     def locked_message(self) -> str:
         return f"连续输错密码次数过多，账号已锁定，请 {self.minutes} 分钟后再试"
+
+
+def is_locked(username: str) -> bool:
+    """Whether wrong passwords from many addresses have locked the whole account."""
+    return counters().peek(f"login:lock:{username[:60]}") > 0
+
+
+def unlock(username: str) -> None:
+    """An administrator's reset or re-enable: the account-wide lock, its address count and every address's
+    back-off for the account end."""
+    store = counters()
+    store.clear(f"login:lock:{username[:60]}")
+    store.clear(f"login:addresses:{username[:60]}")
+    store.clear_prefix(f"login:pair:{username[:60]}|")

@@ -54,4 +54,4 @@ class AuditRecord(db.Model):
     outcome: Mapped[str] = mapped_column(String(20))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    detail: Mapped[dict | None] = mapped_column(JSON)  # a change's before and after, where it has them
+    details: Mapped[dict | None] = mapped_column(JSON)  # a change's {"before": …, "after": …}, where it has them

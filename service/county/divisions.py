@@ -63,8 +63,9 @@ def add_place(county_id: int, code: str, name: str, lat: str = "", lng: str = ""
     row = _one_row(county, code, name, lat, lng)
     with use_case() as uow:
         _refuse_known(county, row)
+        result = _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_add")
         uow.commit()
-        return _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_add")
+        return result
 
 
 def change_place(county_id: int, kind: str, place_id: int, name: str, lat: str = "", lng: str = "", *,
@@ -81,8 +82,9 @@ def change_place(county_id: int, kind: str, place_id: int, name: str, lat: str =
                            fields={"name": ["缺少区划代码，不能单独修改"]})
     row = _one_row(county, place.code, name, lat, lng)
     with use_case() as uow:
+        result = _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_change")
         uow.commit()
-        return _plan_and_apply(county, [row], by=by, remote_addr=remote_addr, event="place_change")
+        return result
 
 
 def list_divisions(county_id: int) -> list[dict]:

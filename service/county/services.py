@@ -36,14 +36,16 @@ def init_county(code: str, name: str, *, by: Actor | None = None, remote_addr: s
         if county is not None:
             check_admin(by, county.id)
             if county.name == name:
+                result = {"code": code, "name": name, "created": False, "changed": False}
                 uow.commit()
-                return {"code": code, "name": name, "created": False, "changed": False}
+                return result
             before = county.name
             county.name = name
             record_change(by, "county_init", "county", code, before={"name": before}, after={"name": name},
                           remote_addr=remote_addr)
+            result = {"code": code, "name": name, "created": False, "changed": True}
             uow.commit()
-            return {"code": code, "name": name, "created": False, "changed": True}
+            return result
         if by is not None:  # a county is set up from the shell, by whoever runs the service
             check_admin(by, -1)
         db.session.add(County(code=code, name=name, settings={}))

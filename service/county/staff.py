@@ -12,6 +12,7 @@ import re
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from service.auth import lockout
 from service.auth.actor import Actor
 from service.auth.models import ROLE_LABELS, ROLES, ApiToken, AuditRecord, StaffUser
 from service.auth.passwords import one_time_password
@@ -80,29 +81,34 @@ def disable_staff(county_id: int, username: str, *, by: Actor | None = None, rem
         if by is not None and by.id == user.id:
             raise Conflict("不能停用自己的账号")
         if not user.active:
+            result = _public(user)
             uow.commit()
-            return _public(user)
+            return result
         if user.role == ADMIN and _active_admins(user.county_id) <= 1:
             raise Conflict("这是本县最后一个启用的系统管理员账号，不能停用：请先新增另一个管理员")
         user.active = False
         _end_access(user)
         record_change(by, "staff_disable", "staff_user", user.username, before={"active": True},
                       after={"active": False}, remote_addr=remote_addr)
+        result = _public(user)
         uow.commit()
-        return _public(user)
+        return result
 
 
 def enable_staff(county_id: int, username: str, *, by: Actor | None = None, remote_addr: str | None = None) -> dict:
     with use_case() as uow:
         user = _get(county_id, username, by)
         if user.active:
+            result = _public(user)
             uow.commit()
-            return _public(user)
-        user.active, user.failed_logins, user.locked_until = True, 0, None
+            return result
+        user.active = True
+        lockout.unlock(user.username)
         record_change(by, "staff_enable", "staff_user", user.username, before={"active": False},
                       after={"active": True}, remote_addr=remote_addr)
+        result = _public(user)
         uow.commit()
-        return _public(user)
+        return result
 
 
 def reset_password(county_id: int, username: str, *, by: Actor | None = None,
@@ -117,13 +123,14 @@ def reset_password(county_id: int, username: str, *, by: Actor | None = None,
         before = {"must_change_password": user.must_change_password, "locked": _locked(user)}
         user.password_hash = hash_password(password)
         user.must_change_password = True
-        user.failed_logins, user.locked_until = 0, None
+        lockout.unlock(user.username)
         tokens = _end_access(user)
         record_change(by, "staff_reset_password", "staff_user", user.username, before=before,
                       after={"must_change_password": True, "locked": False, "tokens_revoked": tokens},
                       remote_addr=remote_addr)
+        result = {**_public(user), "one_time_password": password, "tokens_revoked": tokens}
         uow.commit()
-        return {**_public(user), "one_time_password": password, "tokens_revoked": tokens}
+        return result
 
 
 def set_township(county_id: int, username: str, township: str, *, by: Actor | None = None,
@@ -138,14 +145,16 @@ def set_township(county_id: int, username: str, township: str, *, by: Actor | No
         if place is None:
             raise InvalidInput(fields={"township": [f"本县没有乡镇「{township}」"]})
         if place.id == user.township_id:
+            result = _public(user)
             uow.commit()
-            return _public(user)
+            return result
         before = user.township.name if user.township else None
         user.township_id = place.id
         record_change(by, "staff_township", "staff_user", user.username, before={"township": before},
                       after={"township": place.name}, remote_addr=remote_addr)
+        result = _public(user, place)
         uow.commit()
-        return _public(user, place)
+        return result
 
 
 def list_staff(county_id: int) -> list[dict]:
@@ -197,7 +206,7 @@ def _end_access(user: StaffUser) -> int:
 
 
 def _locked(user: StaffUser) -> bool:
-    return bool(user.locked_until and user.locked_until > utcnow())
+    return lockout.is_locked(user.username)
 
 
 def _public(user: StaffUser, township: Township | None = None) -> dict:

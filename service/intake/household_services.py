@@ -142,8 +142,9 @@ def save_household(actor: Actor, case_no: str, payload: dict, expected_version: 
             db.session.flush()
         except IntegrityError:  # another clerk saved the first version of this household at the same moment
             raise StaleVersion("家庭成员刚被他人修改，请刷新后再保存") from None
+        result = _view(app, household)
         uow.commit()
-        return _view(app, household)
+        return result
 
 
 def _member(app: Application, row: dict, member: HouseholdMember | None, position: int,
@@ -201,5 +202,6 @@ def reveal_member_id_number(actor: Actor, case_no: str, member_id: int, remote_a
         audit.record("reveal_member_id_number", actor.id, "household_member", f"{app.case_no}:{member.id}",
                      "granted", remote_addr)
         number = _protector().decrypt(member.id_number_encrypted) if member.id_number_encrypted else None
+        result = {"case_no": app.case_no, "member_id": member.id, "name": member.name, "id_number": number}
         uow.commit()
-        return {"case_no": app.case_no, "member_id": member.id, "name": member.name, "id_number": number}
+        return result

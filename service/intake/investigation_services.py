@@ -93,8 +93,9 @@ def record_investigation(actor: Actor, case_no: str, payload: dict, *, today: dt
         db.session.add(inv)
         note(app, actor, "investigation_recorded", _summary(inv))
         db.session.flush()
+        result = investigation_dict(inv, _names([inv]), _member_names(app))
         uow.commit()
-        return investigation_dict(inv, _names([inv]), _member_names(app))
+        return result
 
 
 def update_investigation(actor: Actor, case_no: str, investigation_id: int, payload: dict,
@@ -116,8 +117,9 @@ def update_investigation(actor: Actor, case_no: str, investigation_id: int, payl
         inv.updated_at = utcnow()
         note(app, actor, "investigation_updated", _summary(inv))
         db.session.flush()
+        result = investigation_dict(inv, _names([inv]), _member_names(app))
         uow.commit()
-        return investigation_dict(inv, _names([inv]), _member_names(app))
+        return result
 
 
 def _check_case(app: Application) -> None:

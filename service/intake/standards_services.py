@@ -100,8 +100,9 @@ def add_version(actor: Actor, payload: dict, remote_addr: str | None = None) -> 
                            code="standards_exist") from None
         audit.record("add_standards", actor.id, "county_standards", day.isoformat(), "granted", remote_addr,
                      details={"before": _stored(before) | {"is_default": before.is_default}, "after": _stored(version)})
+        result = _one(row, actor.county_id)
         uow.commit()
-        return _one(row, actor.county_id)
+        return result
 
 
 def correct_version(actor: Actor, effective_from: str, payload: dict, remote_addr: str | None = None) -> dict:
@@ -121,5 +122,6 @@ def correct_version(actor: Actor, effective_from: str, payload: dict, remote_add
         audit.record("correct_standards", actor.id, "county_standards", day.isoformat(), "granted", remote_addr,
                      details={"before": _stored(before), "after": _stored(version)})
         db.session.flush()
+        result = _one(row, actor.county_id)
         uow.commit()
-        return _one(row, actor.county_id)
+        return result

@@ -170,7 +170,8 @@ def test_a_closed_case_keeps_its_household_as_it_was(county):
 
 def _audit():
     db.session.expire_all()
-    return [(r.event, r.target_id, r.outcome) for r in db.session.scalars(select(AuditRecord).order_by(AuditRecord.id))]
+    return [(r.event, r.target_id, r.outcome) for r in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.event == "reveal_member_id_number").order_by(AuditRecord.id))]
 
 
 def test_revealing_a_members_number_is_audited_and_other_townships_are_refused_and_audited(county):
