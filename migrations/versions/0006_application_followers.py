@@ -76,6 +76,7 @@ def upgrade():
         batch_op.add_column(sa.Column('contact_name', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('contact_phone', sa.String(length=11), nullable=True))
         batch_op.add_column(sa.Column('file_review', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('id_number_encrypted', sa.Text(), nullable=True))
         batch_op.create_index(batch_op.f('ix_applications_contact_phone'), ['contact_phone'], unique=False)
         batch_op.create_index('uq_applications_open_per_intake', ['applicant_id', 'intake'], unique=True,
                               postgresql_where=OPEN, sqlite_where=OPEN)
@@ -127,6 +128,7 @@ def downgrade():
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('uq_applications_open_per_intake', postgresql_where=OPEN, sqlite_where=OPEN)
         batch_op.drop_index(batch_op.f('ix_applications_contact_phone'))
+        batch_op.drop_column('id_number_encrypted')
         batch_op.drop_column('file_review')
         batch_op.drop_column('contact_phone')
         batch_op.drop_column('contact_name')

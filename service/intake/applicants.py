@@ -14,10 +14,10 @@ from service.errors import Conflict, Forbidden, InvalidInput
 from service.extensions import db
 from service.intake import access
 from service.intake import workflow as wf
-from service.intake.identity import mask_name, mask_phone
+from service.intake.identity import mask_id_number, mask_name, mask_phone
 from service.intake.models import Applicant, Application, ApplicationEvent, Village, utcnow
 
-FIELDS = {"name": "姓名", "phone": "手机", "village": "户籍村"}
+FIELDS = {"name": "姓名", "phone": "手机", "village": "户籍村", "id_number": "身份证号"}
 DECISIONS = {"confirm": "确认更新档案", "reject": "不采用，档案不变"}
 
 
@@ -26,25 +26,38 @@ def protector():
 
 
 def match(name: str, phone: str, id_number: str | None, village: Village) -> Applicant:
-    """The same person by ID number; without one, by a name and phone seen before (on the file or on an
-    application). Otherwise a new file, made from this application. An existing file is never changed."""
-    if id_number:
-        id_hash = protector().lookup_hash(id_number)
+    """The same person by ID number; else by a name and phone seen before (on the file or with an
+    application), among files without an ID number when one is given (a different ID on file is a
+    different person). Otherwise a new file, made from this application. An existing file is never
+    changed: an ID number given for a file without one stays with the application (`given_id`)."""
+    id_hash = protector().lookup_hash(id_number) if id_number else None
+    if id_hash:
         found = db.session.scalars(select(Applicant).where(Applicant.id_number_hash == id_hash)).first()
-        if found is None:
-            found = Applicant(name=name, phone=phone, village=village, id_number_hash=id_hash,
-                              id_number_encrypted=protector().encrypt(id_number))
-            db.session.add(found)
-        return found
+        if found is not None:
+            return found
     by_contact = select(Application.applicant_id).where(Application.contact_phone == phone,
                                                         Application.contact_name == name)
-    found = db.session.scalars(select(Applicant).where(or_(
-        (Applicant.phone == phone) & (Applicant.name == name), Applicant.id.in_(by_contact)))
-        .order_by(Applicant.id)).first()
+    query = select(Applicant).where(or_((Applicant.phone == phone) & (Applicant.name == name),
+                                        Applicant.id.in_(by_contact)))
+    if id_hash:
+        query = query.where(Applicant.id_number_hash.is_(None))
+    found = db.session.scalars(query.order_by(Applicant.id)).first()
     if found is None:
-        found = Applicant(name=name, phone=phone, village=village)
+        found = Applicant(name=name, phone=phone, village=village, id_number_hash=id_hash,
+                          id_number_encrypted=protector().encrypt(id_number) if id_number else None)
         db.session.add(found)
     return found
+
+
+def given_id(applicant: Applicant, id_number: str | None) -> str | None:
+    """The encrypted ID number to keep with an application whose file has none."""
+    return protector().encrypt(id_number) if id_number and applicant.id_number_hash is None else None
+
+
+def id_number_of(app: Application) -> str | None:
+    """The ID number for this application: the file's, else the one given with it."""
+    encrypted = app.applicant.id_number_encrypted or app.id_number_encrypted
+    return protector().decrypt(encrypted) if encrypted else None
 
 
 def _values(app: Application) -> dict[str, tuple]:
@@ -52,7 +65,11 @@ def _values(app: Application) -> dict[str, tuple]:
     file, village = app.applicant, app.village
     file_village = db.session.get(Village, file.village_id) if file.village_id else None
     label = lambda v: f"{v.township.name}{v.name}" if v else None  # noqa: E731
+    given_id = protector().decrypt(app.id_number_encrypted) if app.id_number_encrypted else None
     return {
+        "id_number": ((protector().lookup_hash(given_id) if given_id else None, mask_id_number(given_id or "")),
+                      (file.id_number_hash, mask_id_number(protector().decrypt(file.id_number_encrypted))
+                       if file.id_number_encrypted else "未登记")),
         "name": ((app.contact_name, mask_name(app.contact_name)), (file.name, mask_name(file.name))),
         "phone": ((app.contact_phone, mask_phone(app.contact_phone)), (file.phone, mask_phone(file.phone))),
         "village": ((app.village_id, label(village)), (file.village_id, label(file_village))),
@@ -94,7 +111,11 @@ def review(actor: Actor, app: Application, field: str, decision: str, remote_add
     if given is None or given == on_file:
         raise Conflict("该项已与档案一致，无需核对", code="no_difference")
     file = app.applicant
-    if decision == "confirm":
+    if decision == "confirm" and field == "id_number":
+        if db.session.scalar(select(Applicant.id).where(Applicant.id_number_hash == given)) is not None:
+            raise Conflict("该身份证号已在另一位申请人的档案中，请联系县民政局核实后合并", code="id_number_taken")
+        file.id_number_hash, file.id_number_encrypted = given, app.id_number_encrypted
+    elif decision == "confirm":
         if field == "name":
             file.name = given
         elif field == "phone":

@@ -104,6 +104,8 @@ class Application(db.Model):
     # the application's own contact, as given with it: notices and call-backs use it, the file is untouched
     contact_name: Mapped[str | None] = mapped_column(String(40))
     contact_phone: Mapped[str | None] = mapped_column(String(11), index=True)
+    # the ID number given with it (encrypted) when the file it was matched to has none
+    id_number_encrypted: Mapped[str | None] = mapped_column(Text)
     # a clerk's decision on each difference from the file: {"phone": {"decision", "by", "at"}}
     file_review: Mapped[dict | None] = mapped_column(JSON)
     household_size: Mapped[int | None]

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -16,10 +15,9 @@ from service.intake.time_limits import limits_for
 from service.intake.wording import status_message
 
 
-def _id_masked(applicant) -> str | None:
-    if not applicant.id_number_encrypted:
-        return None
-    return mask_id_number(current_app.extensions["field_protector"].decrypt(applicant.id_number_encrypted))
+def _id_masked(app) -> str | None:
+    id_number = applicants.id_number_of(app)
+    return mask_id_number(id_number) if id_number else None
 
 
 def _place(app) -> dict:
@@ -63,7 +61,7 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
         # as given with this application; the file only for those who may see it, differences for all
         "applicant": {
             "name": app.contact_name or app.applicant.name, "phone": mask_phone(app.contact_phone),
-            "id_number": _id_masked(app.applicant),
+            "id_number": _id_masked(app),
             "has_wechat": any(f.removed_at is None for f in app.followers),
         },
         "file": _file(app, actor),

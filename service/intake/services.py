@@ -6,7 +6,6 @@ Each takes primitives and an Actor, fetches, checks, asks the workflow, commits,
 
 import datetime as dt
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -26,10 +25,6 @@ from service.intake.models import Applicant, Application, ApplicationEvent, Coun
 from service.intake.presenters import application_detail
 from service.intake.time_limits import INTAKES, SCHEMES, limits_for
 from service.unit_of_work import use_case
-
-
-def protector():
-    return current_app.extensions["field_protector"]
 
 
 def _limits(app: Application, county: County):
@@ -95,15 +90,14 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
     township = checked["village"].township
     if actor is not None and actor.county_id != township.county_id:
         raise Forbidden("该村不在本县范围内")
-    try:
-        return _open(actor, payload, name, checked, channel, today, route, follower)
-    except IntegrityError:
-        # a call racing this one committed the same new ID number, or an open application of this intake,
-        # first (the database's unique keys); looking again finds it and refuses as for any duplicate
+    for _attempt in range(2):
         try:
             return _open(actor, payload, name, checked, channel, today, route, follower)
         except IntegrityError:
-            raise Conflict(RACED, code="duplicate_open_application") from None
+            # a call racing this one committed the same new ID number, or an open application of this
+            # intake, first (the database's unique keys): looking again finds it and refuses as for any
+            continue
+    raise Conflict(RACED, code="duplicate_open_application")
 
 
 RACED = "刚刚已有人为该申请人登记了同类申请，请不要重复登记；稍后可在队列中查到"
@@ -121,6 +115,7 @@ def _open(actor, payload, name, checked, channel, today, route, follower) -> dic
             channel=channel, description=payload["description"].strip(), urgent=bool(payload.get("urgent")),
             status=wf.SUBMITTED, county_id=township.county_id, township_id=township.id, village_id=village.id,
             applicant=applicant, contact_name=name, contact_phone=checked["phone"],
+            id_number_encrypted=applicants.given_id(applicant, checked["id_number"]),
             household_size=payload.get("household_size"), created_by_id=actor.id if actor else None, route=route,
         )
         app.materials = [Material(name=n) for n in checklist_for(app.intake, county.settings)]
@@ -277,8 +272,7 @@ def reveal_id_number(actor: Actor, case_no: str, remote_addr: str | None = None)
                      "granted" if allowed else "refused", remote_addr)
         revealed = None
         if allowed:
-            encrypted = app.applicant.id_number_encrypted
-            revealed = {"case_no": app.case_no, "id_number": protector().decrypt(encrypted) if encrypted else None,
+            revealed = {"case_no": app.case_no, "id_number": applicants.id_number_of(app),
                         "phone": app.contact_phone or app.applicant.phone}  # the call-back number given with it
         uow.commit()  # the refusal is evidence too (role, township, a guessed number): kept, then raised
     if not allowed:

@@ -13,9 +13,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake import resident
+from service.intake.applicants import protector
 from service.intake.identity import mask_openid
 from service.intake.models import utcnow
-from service.intake.services import protector
 from service.unit_of_work import use_case
 from service.wechat import prompts as P
 from service.wechat.dedupe import DatabaseDedupe, dedupe_store

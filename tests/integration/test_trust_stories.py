@@ -45,7 +45,7 @@ def resident_files(county) -> dict:
 
 def file_of(id_number: str = RESIDENT_ID) -> Applicant:
     db.session.expire_all()
-    from service.intake.services import protector
+    from service.intake.applicants import protector
 
     return db.session.scalars(select(Applicant).where(
         Applicant.id_number_hash == protector().lookup_hash(id_number))).one()

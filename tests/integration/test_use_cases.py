@@ -215,3 +215,36 @@ def test_seed_demo_is_safe_to_run_twice(app, runner):
     statuses = set(db.session.scalars(select(Application.status)))
     assert {"submitted", "accepted", "investigating", "public_notice", "county_review", "approved", "rejected",
             "awaiting_materials", "withdrawn", "referred"} <= statuses
+
+
+def test_an_id_number_given_for_a_file_without_one_stays_with_the_application_until_a_clerk_confirms_it(county):
+    phoned = call(county, id_number=None)  # by phone, no ID number: a file without one
+    chat = services.open_application(None, {**PAYLOAD, "intake": "temporary_relief", "description": "家里失火了",
+                                            "village_id": county["villages"]["秦口村"]}, channel="wechat")
+    assert db.session.scalar(select(func.count(Applicant.id))) == 1  # the same person (name and phone)
+    applicant = db.session.scalars(select(Applicant)).one()
+    assert applicant.id_number_hash is None  # the chat did not write an ID number into the file
+    with pytest.raises(Conflict):  # and the duplicate check saw the phoned-in 低保
+        services.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
+    clerk = county["actors"]["suntuan"]
+    shown = services.detail(clerk, chat["case_no"])
+    assert shown["applicant"]["id_number"] == "110***********002X"
+    assert [(d["field"], d["given"], d["on_file"]) for d in shown["file_differences"]] == [
+        ("id_number", "110***********002X", "未登记")]
+    assert services.reveal_id_number(clerk, chat["case_no"])["id_number"] == ID
+    with pytest.raises(NotFound):  # the phoned-in case is still proven with the phone's last four
+        lookup.public_status(phoned["case_no"], "002X")
+    services.review_file_difference(clerk, chat["case_no"], "id_number", "confirm")
+    db.session.expire_all()
+    assert lookup.public_status(phoned["case_no"], "002X")["case_no"] == phoned["case_no"]
+    assert services.detail(clerk, chat["case_no"])["file_differences"] == []
+    stored = db.session.execute(text("SELECT file_review FROM applications WHERE case_no = :c"),
+                                {"c": chat["case_no"]}).scalar()
+    assert ID not in str(stored)  # the decision keeps the look-up hash, never the number
+
+
+def test_a_different_id_number_on_file_is_a_different_person_even_with_the_same_name_and_phone(county):
+    call(county)
+    services.open_application(None, {**PAYLOAD, "id_number": "440524188001010014",
+                                     "village_id": county["villages"]["秦口村"]}, channel="wechat")
+    assert db.session.scalar(select(func.count(Applicant.id))) == 2

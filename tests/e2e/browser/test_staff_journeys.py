@@ -119,11 +119,13 @@ def test_hotline_operator_logs_a_call_and_sees_the_suggestion_before_submitting(
     assert stored["intake"] == "temporary_relief" and stored["urgent"] and stored["township"] == "孙疃镇"
     assert stored["route"]["category"] == "temporary_relief" and stored["route"]["chosen"] == "temporary_relief"
 
-    # the same caller again: the open application appears as soon as the number is typed
+    # the same number again: the operator is told at once that an open 临时救助 exists, not its number or
+    # the applicant's name (the caller is not verified)
     page.click("text=登记下一个来电")
     page.fill("#phone", "13987654321")
-    page.wait_for_selector(f"#phone-result a:text('{case_no}')")
-    assert "刘**" in page.inner_text("#phone-result")
+    page.wait_for_selector("#phone-result p:text('已有在办申请')")
+    shown = page.inner_text("#phone-result")
+    assert "已有在办申请：临时救助（请勿重复登记同类申请）" in shown and case_no not in shown and "刘" not in shown
 
 
 def test_a_clerk_of_another_township_gets_the_404_page(page, live_server):

@@ -27,8 +27,8 @@ def test_an_id_number_in_a_half_filled_form_is_encrypted_at_rest_and_still_used(
     replies = wechat.conversation("孙疃镇秦口村", "2", "0")
     assert "002X" in replies[-1] and ID not in replies[-1]  # the summary shows it, masked
     assert "案件号" in wechat.say("1")  # and the application gets the real number
+    from service.intake.applicants import protector
     from service.intake.followers import followed
-    from service.intake.services import protector
 
     [application] = followed(wechat.openid)
     assert protector().decrypt(application.applicant.id_number_encrypted) == ID
