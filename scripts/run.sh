@@ -45,9 +45,10 @@ children+=($!)
 export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PWD/instance/prometheus}
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 
-# --preload builds the app (and warms the classifier) once, before the workers fork.
-# No gunicorn access log: it prints query strings, which can carry phone numbers; the app logs each request.
-"$BIN/gunicorn" --preload -w "$WORKERS" -b "$HOST:$PORT" "service:create_app()" &
+# The production settings (deploy/gunicorn.conf.py: threaded workers with a read deadline, --preload, no
+# access log), on this machine's address and with fewer workers.
+GUNICORN_WORKERS="$WORKERS" GUNICORN_THREADS=${GUNICORN_THREADS:-8} \
+  "$BIN/gunicorn" -c deploy/gunicorn.conf.py -b "$HOST:$PORT" "service:create_app()" &
 server=$!
 children+=($server)
 # "serving" only once gunicorn answers: a newcomer's first click must not meet "connection refused".

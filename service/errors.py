@@ -135,6 +135,7 @@ _HTTP_MESSAGES = {
     403: ("forbidden", "无权访问"),
     404: ("not_found", "未找到该地址或记录"),
     405: ("method_not_allowed", "不支持该请求方法"),
+    408: ("request_timeout", "请求超时：提交的内容没有按时传完，请重试"),
     413: ("too_large", "提交的内容过大"),
     415: ("unsupported_media_type", "请以 JSON 格式提交"),
     500: ("internal_error", "系统繁忙，请稍后再试；如多次出现请联系管理员"),
@@ -146,6 +147,14 @@ _HTTP_MESSAGES = {
 def http_error(status: int) -> tuple[str, str]:
     """The error code and short Chinese message for an HTTP status, as every JSON error carries them."""
     return _HTTP_MESSAGES.get(status, ("error", "请求未能完成"))
+
+
+def http_status(exc) -> int:
+    """The status to answer an HTTPException with: a body that did not arrive in full (the client's read
+    deadline in service/gunicorn_worker.py ran out, or it hung up) is a 408, not werkzeug's 400."""
+    from werkzeug.exceptions import ClientDisconnected
+
+    return 408 if isinstance(exc, ClientDisconnected) else exc.code or 500
 
 
 def register_error_handlers(app) -> None:
@@ -182,7 +191,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        code, message = http_error(exc.code or 500)
+        status = http_status(exc)
+        code, message = http_error(status)
         fields = None
         data = getattr(exc, "data", None) or {}
         if "messages" in data:
@@ -193,7 +203,7 @@ def register_error_handlers(app) -> None:
                     fields.update(translate(location_errors))
                 else:  # a body that is not JSON at all has no fields to point at
                     fields[location] = translate(location_errors)
-        return respond(exc.code or 500, code, message, fields)
+        return respond(status, code, message, fields)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -17,9 +17,13 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+class RelievApi(Api):
+    from service.api_schemas import ErrorResponseSchema as ERROR_SCHEMA  # the one error shape (errors.py)
+
+
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
-api = Api()
+api = RelievApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 # Both log-in doors (/staff/login, /api/v1/auth/login) draw on one per-address budget. Without REDIS_URL
 # flask-limiter counts per worker: the shared guarantees are the account budgets in service.auth.lockout.

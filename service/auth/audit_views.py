@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from service.api_schemas import AuditListSchema
 from service.auth import audit
 from service.auth.guard import require_staff
 from service.request_limits import row_id
@@ -20,7 +21,7 @@ class AuditArgsSchema(Schema):
 @blp.route("")
 @require_staff(audit.AUDITOR, refusal="审计日志只有审计员可以查看")
 @blp.arguments(AuditArgsSchema, location="query")
-@blp.response(200)
+@blp.response(200, AuditListSchema)
 def list_audit(args, actor):
     """本县的审计记录，最新的在前（仅审计员）"""
     return audit.list_audit(actor, **args)

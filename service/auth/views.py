@@ -3,6 +3,7 @@
 from flask import request, session
 from flask_smorest import Blueprint
 
+from service.api_schemas import NewTokenSchema, ProfileSchema, TokenListSchema
 from service.auth import services
 from service.auth.guard import current_user, require_staff, start_session
 from service.auth.models import ROLES
@@ -14,7 +15,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="工作
 
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
-@blp.response(200)
+@blp.response(200, ProfileSchema)
 @login_limit
 def login(body):
     user = services.login(body["username"], body["password"], request.remote_addr)
@@ -33,14 +34,14 @@ def logout():
 
 @blp.route("/me")
 @require_staff(*ROLES)  # every role, the auditor included
-@blp.response(200)
+@blp.response(200, ProfileSchema)
 def me(actor):
     return services.profile(current_user())
 
 
 @blp.route("/tokens")
 @require_staff()
-@blp.response(200)
+@blp.response(200, TokenListSchema)
 def list_tokens(actor):
     return {"items": services.list_tokens(actor)}
 
@@ -48,7 +49,7 @@ def list_tokens(actor):
 @blp.route("/tokens", methods=["POST"])
 @require_staff()
 @blp.arguments(TokenCreateSchema)
-@blp.response(201)
+@blp.response(201, NewTokenSchema)
 def create_token(body, actor):
     return services.create_token(actor, body["name"])
 

@@ -1,7 +1,6 @@
 """Request shapes for the intake API; domain checks (ID check digit, village) live in the use cases."""
 
 import re
-from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
@@ -10,7 +9,7 @@ from service.intake.identity import typed
 from service.intake.time_limits import INTAKES
 from service.request_limits import row_id
 
-MAX_AMOUNT = Decimal("9999999999.99")  # the columns' Numeric(12, 2)
+MAX_AMOUNT = 9_999_999_999.99  # the columns' Numeric(12, 2); a float, so the OpenAPI document says a number
 
 
 class Typed(fields.String):
@@ -53,7 +52,8 @@ class VersionSchema(Schema):
 class ActionSchema(VersionSchema):
     note = fields.String(validate=validate.Length(max=2000))
     missing = fields.List(fields.String(validate=validate.Length(min=1, max=100)), validate=validate.Length(max=30))
-    amount = fields.Decimal(as_string=True, places=2, validate=validate.Range(0, MAX_AMOUNT))
+    amount = fields.Decimal(places=2, validate=validate.Range(0, MAX_AMOUNT),
+                            metadata={"minimum": 0, "maximum": MAX_AMOUNT})  # numbers in the document, not "0.00"
     first_month = fields.String(validate=validate.Length(max=7))
     reason = fields.String(validate=validate.Length(max=2000))
     to_intake = fields.String(validate=validate.OneOf(INTAKES))

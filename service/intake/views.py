@@ -4,6 +4,13 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from service.api_schemas import (
+    ApplicationDetailSchema,
+    PublicStatusSchema,
+    QueueSchema,
+    RevealSchema,
+    TownshipListSchema,
+)
 from service.auth.guard import require_staff
 from service.auth.models import ROLES
 from service.extensions import db, limiter
@@ -26,7 +33,7 @@ public = Blueprint("public", __name__, url_prefix="/api/v1/public", description=
 @blp.route("/calls", methods=["POST"])
 @require_staff("operator", "window", "county")
 @blp.arguments(CallSchema)
-@blp.response(201)
+@blp.response(201, ApplicationDetailSchema)
 def log_call(body, actor):
     """热线来电登记：按手机号或身份证匹配申请人，生成案件号"""
     channel = "hotline" if actor.role == "operator" else "window"
@@ -36,7 +43,7 @@ def log_call(body, actor):
 @blp.route("/applications")
 @require_staff()
 @blp.arguments(QueueArgsSchema, location="query")
-@blp.response(200)
+@blp.response(200, QueueSchema)
 def list_applications(args, actor):
     """乡镇窗口队列：紧急优先，其次按期限；游标分页"""
     return queue.list_queue(actor, args)
@@ -44,7 +51,7 @@ def list_applications(args, actor):
 
 @blp.route("/applications/<case_no>")
 @require_staff()
-@blp.response(200)
+@blp.response(200, ApplicationDetailSchema)
 def get_application(case_no, actor):
     return services.detail(actor, case_no)
 
@@ -52,7 +59,7 @@ def get_application(case_no, actor):
 @blp.route("/applications/<case_no>/claim", methods=["POST"])
 @require_staff("window", "county")
 @blp.arguments(VersionSchema)
-@blp.response(200)
+@blp.response(200, ApplicationDetailSchema)
 def claim_application(body, case_no, actor):
     return services.claim(actor, case_no, body["version"])
 
@@ -60,7 +67,7 @@ def claim_application(body, case_no, actor):
 @blp.route(f"/applications/<case_no>/actions/<any({', '.join(wf.ACTIONS)}):action>", methods=["POST"])
 @require_staff("window", "county")
 @blp.arguments(ActionSchema)
-@blp.response(200)
+@blp.response(200, ApplicationDetailSchema)
 def act(body, case_no, action, actor):
     """办理一步：受理、补正、调查、公示、报县、批准、不予批准、转办、先行救助、撤回"""
     version = body.pop("version")
@@ -69,7 +76,7 @@ def act(body, case_no, action, actor):
 
 @blp.route("/applications/<case_no>/reveal-id", methods=["POST"])
 @require_staff(*ROLES)  # every role reaches the use case, so every refused attempt is audited
-@blp.response(200)
+@blp.response(200, RevealSchema)
 def reveal_id(case_no, actor):
     """查看完整身份证号和手机号（记入审计日志）"""
     return services.reveal_id_number(actor, case_no, request.remote_addr)
@@ -94,7 +101,7 @@ def remove_follower(case_no, follower_id, actor):
 
 @blp.route("/townships")
 @require_staff()
-@blp.response(200)
+@blp.response(200, TownshipListSchema)
 def townships(actor):
     rows = db.session.scalars(select(Township).where(Township.county_id == actor.county_id).order_by(Township.id))
     return {"items": [
@@ -106,7 +113,7 @@ def townships(actor):
 
 @public.route("/lookup", methods=["POST"])
 @public.arguments(LookupSchema)
-@public.response(200)
+@public.response(200, PublicStatusSchema)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def public_lookup(body):
     """申请人凭案件号和身份证号后四位查询进度（限制频率，防止猜测）"""

@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from service.api_schemas import NotificationListSchema, NotificationSchema
 from service.auth.guard import require_staff
 from service.notify import services
 from service.notify.models import DEAD, STATUSES
@@ -22,7 +23,7 @@ class NotificationArgsSchema(Schema):
 @blp.route("")
 @require_staff()
 @blp.arguments(NotificationArgsSchema, location="query")
-@blp.response(200)
+@blp.response(200, NotificationListSchema)
 def list_notifications(args, actor):
     """本乡镇（县级人员：全县）的通知，默认列出发送失败、已停止重试的"""
     return services.list_notifications(actor, **args)
@@ -30,7 +31,7 @@ def list_notifications(args, actor):
 
 @blp.route("/<int:notification_id>/retry", methods=["POST"])
 @require_staff("window", "county", "admin")
-@blp.response(200)
+@blp.response(200, NotificationSchema)
 def retry_notification(notification_id, actor):
     """重新发送一条失败的通知（重新判断发微信还是短信）"""
     return services.retry(actor, notification_id)

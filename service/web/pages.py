@@ -17,6 +17,7 @@ from service.errors import (
     database_errors,
     error_body,
     http_error,
+    http_status,
 )
 from service.extensions import db
 from service.intake import workflow as wf
@@ -163,6 +164,7 @@ _HTTP_PAGES = {
     403: ("无权访问", "您没有查看此页面的权限。"),
     404: ("未找到", "没有这个页面或记录，请检查地址或案件号。"),
     405: ("不支持的操作", "此页面不支持该操作，请从页面上的按钮进入。"),
+    408: ("请求超时", "提交的内容没有按时传完，请检查网络后重试。"),
     413: ("内容过大", "提交的内容过大。"),
     429: ("尝试次数过多", "尝试次数过多，请稍后再试。"),
 }
@@ -170,8 +172,9 @@ _HTTP_PAGES = {
 
 @bp.errorhandler(HTTPException)
 def _http(exc: HTTPException):
-    title, message = _HTTP_PAGES.get(exc.code or 500, ("无法完成", "请求未能完成，请稍后再试。"))
-    return error_page(exc.code or 500, title, message)
+    status = http_status(exc)
+    title, message = _HTTP_PAGES.get(status, ("无法完成", "请求未能完成，请稍后再试。"))
+    return error_page(status, title, message)
 
 
 @bp.errorhandler(database_errors()[0])

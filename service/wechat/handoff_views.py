@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from service.api_schemas import HandoffListSchema, HandoffSchema
 from service.auth.guard import require_staff
 from service.request_limits import row_id
 from service.wechat import handoffs
@@ -24,7 +25,7 @@ class AnswerSchema(Schema):
 @blp.route("")
 @require_staff(*handoffs.ROLES)
 @blp.arguments(HandoffArgsSchema, location="query")
-@blp.response(200)
+@blp.response(200, HandoffListSchema)
 def list_handoffs(args, actor):
     """全县的微信留言，默认列出待回复的（等得最久的在前）"""
     return handoffs.list_handoffs(actor, **args)
@@ -33,7 +34,7 @@ def list_handoffs(args, actor):
 @blp.route("/<int:handoff_id>/answer", methods=["POST"])
 @require_staff(*handoffs.ROLES)
 @blp.arguments(AnswerSchema)
-@blp.response(200)
+@blp.response(200, HandoffSchema)
 def answer_handoff(payload, handoff_id, actor):
     """回复一条留言：以微信客服消息发给居民（超过 48 小时改发短信）"""
     return handoffs.answer(actor, handoff_id, payload["answer"])
@@ -41,7 +42,7 @@ def answer_handoff(payload, handoff_id, actor):
 
 @blp.route("/<int:handoff_id>/close", methods=["POST"])
 @require_staff(*handoffs.ROLES)
-@blp.response(200)
+@blp.response(200, HandoffSchema)
 def close_handoff(handoff_id, actor):
     """不需回复的留言（问候、重复）关闭，不给居民发消息"""
     return handoffs.close(actor, handoff_id)

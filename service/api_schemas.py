@@ -1,0 +1,240 @@
+"""What the JSON API answers, declared once for the OpenAPI document and the views' @blp.response: the
+error shape every refusal has, and each success body. The fuzzing suite (tests/fuzz/) checks real answers
+against these, so a field added to a use case's dict and not here is dropped from the answer and caught."""
+
+from marshmallow import Schema, fields
+
+
+def _maybe(field_class=fields.String, **kw):
+    return field_class(allow_none=True, **kw)
+
+
+class ErrorDetailSchema(Schema):
+    status = fields.Integer(required=True, metadata={"description": "the HTTP status"})
+    code = fields.String(required=True, metadata={"description": "stable English code integrations branch on"})
+    message = fields.String(required=True, metadata={"description": "简体中文说明"})
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "per-field messages (422)"})
+
+
+class ErrorResponseSchema(Schema):
+    """{"error": {"status", "code", "message", "fields"?}, "request_id"}: every 4xx and 5xx."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+    request_id = _maybe(required=True)
+
+
+# -- auth -------------------------------------------------------------------------------------------
+class ProfileSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    township_id = _maybe(fields.Integer)
+    township = _maybe()
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    created_at = fields.String()
+    last_used_at = _maybe()
+    revoked = fields.Boolean()
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(metadata={"description": "shown once: keep it, only its hash is stored"})
+
+
+class TokenListSchema(Schema):
+    items = fields.List(fields.Nested(TokenSchema))
+
+
+# -- applications -----------------------------------------------------------------------------------
+class ApplicationRowSchema(Schema):
+    case_no = fields.String()
+    intake = fields.String()
+    intake_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    urgent = fields.Boolean()
+    channel = fields.String()
+    applicant_name = fields.String()
+    applicant_phone = _maybe()
+    township_id = fields.Integer()
+    township = fields.String()
+    village_id = _maybe(fields.Integer)
+    village = _maybe()
+    step_deadline = _maybe()
+    final_deadline = _maybe()
+    workdays_left = _maybe(fields.Integer)
+    overdue = fields.Boolean()
+    clock_paused = fields.Boolean()
+    assigned_to = _maybe()
+    version = fields.Integer()
+    created_at = fields.String()
+
+
+class QueueSchema(Schema):
+    items = fields.List(fields.Nested(ApplicationRowSchema))
+    next_cursor = _maybe()
+
+
+class ApplicantSchema(Schema):
+    name = fields.String()
+    phone = _maybe()
+    id_number = _maybe(metadata={"description": "masked: first 3 and last 4"})
+    has_wechat = fields.Boolean()
+
+
+class MaterialSchema(Schema):
+    name = fields.String()
+    status = fields.String()
+    required = fields.Boolean()
+
+
+class AllowedActionSchema(Schema):
+    action = fields.String()
+    label = fields.String()
+
+
+class HistorySchema(Schema):
+    action = fields.String()
+    from_status = _maybe()
+    to_status = fields.String()
+    to_status_label = fields.String()
+    actor = fields.String()
+    note = _maybe()
+    data = fields.Dict()
+    at = fields.String()
+
+
+class OtherApplicationSchema(Schema):
+    case_no = fields.String()
+    intake = fields.String()
+    intake_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    township = fields.String()
+    created_at = fields.String()
+    approved_amount = _maybe()
+    emergency_aid_amount = _maybe()
+    visible = fields.Boolean()
+
+
+class ApplicationDetailSchema(ApplicationRowSchema):
+    scheme = _maybe()
+    description = fields.String()
+    household_size = _maybe(fields.Integer)
+    total_days = fields.Integer()
+    applicant = fields.Nested(ApplicantSchema)
+    route = _maybe(fields.Dict, metadata={"description": "the classifier's suggestion"})
+    approved_amount = _maybe()
+    first_month = _maybe()
+    emergency_aid_amount = _maybe()
+    decision_reason = _maybe()
+    referred_to = _maybe()
+    applicant_message = fields.String()
+    materials = fields.List(fields.Nested(MaterialSchema))
+    allowed_actions = fields.List(fields.Nested(AllowedActionSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+    other_applications = fields.List(fields.Nested(OtherApplicationSchema))
+    repeat_relief = fields.Boolean()
+    repeat_relief_cases = fields.List(fields.String())
+
+
+class RevealSchema(Schema):
+    case_no = fields.String()
+    id_number = _maybe()
+    phone = _maybe()
+
+
+class VillageSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    code = _maybe()
+
+
+class TownshipSchema(VillageSchema):
+    villages = fields.List(fields.Nested(VillageSchema))
+
+
+class TownshipListSchema(Schema):
+    items = fields.List(fields.Nested(TownshipSchema))
+
+
+class PublicStatusSchema(Schema):
+    case_no = fields.String()
+    intake = fields.String()
+    status = fields.String()
+    message = fields.String()
+    township = fields.String()
+
+
+# -- handoffs, notifications, audit ------------------------------------------------------------------
+class HandoffCaseSchema(Schema):
+    case_no = fields.String()
+    status_label = fields.String()
+
+
+class HandoffSchema(Schema):
+    id = fields.Integer()
+    resident = fields.String(metadata={"description": "masked openid"})
+    phone = _maybe()
+    reason = fields.String()
+    reason_label = fields.String()
+    text = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    answer = _maybe()
+    cases = fields.List(fields.Nested(HandoffCaseSchema))
+    window_open = fields.Boolean()
+    created_at = fields.String()
+    updated_at = fields.String()
+    handled_at = _maybe()
+
+
+class HandoffListSchema(Schema):
+    items = fields.List(fields.Nested(HandoffSchema))
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    next_before_id = _maybe(fields.Integer)
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_label = fields.String()
+    case_no = _maybe()
+    channel = fields.String()
+    sent_via = _maybe()
+    status = fields.String()
+    attempts = fields.Integer()
+    recipient = _maybe()
+    last_error = _maybe()
+    fallback_reason = _maybe()
+    delivery_status = _maybe()
+    text = fields.String()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class NotificationListSchema(HandoffListSchema):
+    items = fields.List(fields.Nested(NotificationSchema))
+
+
+class AuditRowSchema(Schema):
+    id = fields.Integer()
+    at = fields.String()
+    username = _maybe()
+    display_name = _maybe()
+    event = fields.String()
+    event_label = fields.String()
+    target_type = fields.String()
+    target_id = _maybe()
+    outcome = fields.String()
+    outcome_label = fields.String()
+    remote_addr = _maybe()
+
+
+class AuditListSchema(Schema):
+    items = fields.List(fields.Nested(AuditRowSchema))
+    next_before_id = _maybe(fields.Integer)
