@@ -160,6 +160,14 @@ def record_retry(job: Job, now: dt.datetime, *, delay: float, error: str) -> boo
                    last_error=error[:255])
 
 
+def record_deferred(job: Job, now: dt.datetime, *, delay: float, error: str | None = None) -> bool:
+    """Not sent, through no fault of the notice (WeChat asked us to slow down, the lease ran short, the
+    worker is stopping): back in the queue after `delay`, and this attempt does not count."""
+    extra = {"last_error": error[:255]} if error else {}
+    return _settle(job, now, status=PENDING, next_attempt_at=now + dt.timedelta(seconds=delay),
+                   attempts=max(0, job.attempts - 1), **extra)
+
+
 def record_fallback(job: Job, now: dt.datetime, *, phone: str, reason: str) -> bool:
     """WeChat refused because of the user: the same notice goes by SMS, with a fresh retry budget."""
     return _settle(job, now, status=PENDING, channel="sms", to_phone=phone, next_attempt_at=now, attempts=0,

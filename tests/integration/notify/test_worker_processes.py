@@ -31,7 +31,8 @@ def worker_env(app, **extra) -> dict:
     })
     keys = ("WECHAT_API_BASE_URL", "WECHAT_APPID", "WECHAT_SECRET", "SMS_GATEWAY_URL", "NOTIFY_TEMPLATE_ID",
             "NOTIFY_BACKOFF_BASE_SECONDS", "NOTIFY_BACKOFF_CAP_SECONDS", "NOTIFY_POLL_SECONDS",
-            "NOTIFY_HTTP_TIMEOUT_SECONDS", "NOTIFY_SCAN_SECONDS", "NOTIFY_LEASE_SECONDS")
+            "NOTIFY_HTTP_TIMEOUT_SECONDS", "NOTIFY_SCAN_SECONDS", "NOTIFY_LEASE_SECONDS", "NOTIFY_CONCURRENCY",
+            "NOTIFY_RATE_PAUSE_SECONDS", "NOTIFY_QUOTA_PAUSE_SECONDS", "NOTIFY_WECHAT_RATE")
     env.update({k: str(app.config[k]) for k in keys if k in app.config})
     env.update({k: str(v) for k, v in extra.items()})
     return env
