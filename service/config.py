@@ -81,6 +81,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     }
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
     config["RATELIMIT_ENABLED"] = _bool(env.get("RATELIMIT_ENABLED"), True)
+    # load the routing classifier and pinyin tables at start-up; off where nothing reads messages (notify worker)
+    config["NLP_WARM_UP"] = _bool(env.get("NLP_WARM_UP"), True)
     config.update(_notify_settings(env))
     return config
 
