@@ -201,8 +201,15 @@ class Worker:
             if verdict != ratelimit.OK:
                 return Attempt(channel, held=verdict)
             return Attempt(channel, msgid=self.send(job, channel))
+        except WeChatAPIError as exc:
+            if exc.errcode in policy.QUOTA:  # hold the other threads now, not when the outcome is recorded
+                self.throttle(channel).pause(self.pause_for(exc))
+            return Attempt(channel, error=exc)
         except Exception as exc:  # noqa: BLE001  (judged and recorded by the main thread)
             return Attempt(channel, error=exc)
+
+    def pause_for(self, exc: WeChatAPIError) -> float:
+        return self.rate_pause if exc.errcode == policy.MINUTE_QUOTA else self.quota_pause
 
     def throttle(self, channel: str) -> ratelimit.Throttle:
         return self.throttles["sms" if channel == SMS else "wechat"]
@@ -259,10 +266,10 @@ class Worker:
         now = self.now()
         if verdict.action == policy.SLOW_DOWN:
             # the platform's quota, not the notice: hold the account's sends, then try again
-            pause = self.rate_pause if exc.errcode == policy.MINUTE_QUOTA else self.quota_pause
+            pause = self.pause_for(exc)
             self.throttle(channel).pause(pause)
             queue.record_deferred(job, now, delay=pause, error=verdict.reason)
-            log.warning("notification %s: %s; sends paused for %.0fs", job.id, verdict.reason, pause)
+            log.warning("notification %s: %s; sends paused for %gs", job.id, verdict.reason, pause)
             return
         if verdict.action == policy.FALLBACK:
             if job.phone and self._sms is not None:

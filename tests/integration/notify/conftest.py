@@ -3,14 +3,15 @@ open applications, move them through the procedure and drain the outbox with rea
 
 import datetime as dt
 import threading
+from collections import defaultdict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from service.extensions import db
 from service.intake import services
 from service.intake.models import Applicant, Application
-from service.notify.models import Notification
+from service.notify.models import WECHAT_TEMPLATE, Notification
 from service.notify.worker import Worker
 from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 
@@ -107,6 +108,25 @@ def rows(**where) -> list[Notification]:
     for key, value in where.items():
         query = query.where(getattr(Notification, key) == value)
     return list(db.session.scalars(query))
+
+
+def bulk_rows(n: int, keys: int) -> None:
+    """n template notices over `keys` sequences (one recipient each), row order = key order."""
+    db.session.execute(insert(Notification), [
+        {"kind": "approved", "ordering_key": f"bulk{i % keys}", "channel": WECHAT_TEMPLATE,
+         "to_openid": f"o-bulk-{i % keys:04d}", "text": f"通知{i}", "template_id": "TPL-BULK",
+         "fields": {"thing1": f"通知{i}"}, "idempotency_key": f"bulk-{i:06d}"}
+        for i in range(n)
+    ])
+    db.session.commit()
+
+
+def delivered_in_order(fake) -> dict[str, list[str]]:
+    """Accepted template keys per recipient, in the order WeChat accepted them."""
+    got: dict[str, list[str]] = defaultdict(list)
+    for message in accepted_templates(fake):
+        got[message["touser"]].append(message["client_msg_id"])
+    return got
 
 
 def accepted_templates(fake) -> list[dict]:
