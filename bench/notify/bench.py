@@ -142,6 +142,16 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU a process has used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def burst(n: int, procs: int) -> float:
     step = -(-n // procs)
     slices = [(start, min(n, start + step)) for start in range(0, n, step)]
@@ -176,6 +186,7 @@ def deliver(n: int, workers: int, fake, latency_ms: float = 0, concurrency: int 
     if latency_ms:  # WeChat's own answer time, as a county server would see it
         fake.fail("template_send", delay=latency_ms / 1000, duration=24 * 3600)
     load_before = os.getloadavg()[0]
+    bench_cpu_before = time.process_time()
     spawned = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "service", "notify", "worker"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -193,6 +204,8 @@ def deliver(n: int, workers: int, fake, latency_ms: float = 0, concurrency: int 
             time.sleep(0.1)
         finished = time.perf_counter()
         rss = [peak_rss_mb(p.pid) for p in procs]
+        cpu = [cpu_seconds(p.pid) for p in procs]
+        bench_cpu = time.process_time() - bench_cpu_before
     finally:
         for p in procs:
             p.terminate()
@@ -206,6 +219,9 @@ def deliver(n: int, workers: int, fake, latency_ms: float = 0, concurrency: int 
         "first_to_last_s": round(last - first, 2), "notices_per_s": round(n / (last - first), 1),
         "template_requests": len(sends), "distinct_keys": len({r["json"]["client_msg_id"] for r in sends}),
         "order_kept": order_kept(sends), "peak_rss_mb": rss,
+        # workers' CPU per notice (start-up included), and the fake's (this process) for comparison
+        "worker_cpu_ms_per_notice": round(1000 * sum(c or 0 for c in cpu) / n, 2),
+        "fake_cpu_ms_per_notice": round(1000 * bench_cpu / n, 2),
         "token_fetches": sum(1 for r in fake._received if r["endpoint"] == "token"),
         "load_avg_before": round(load_before, 2), "load_avg_after": round(os.getloadavg()[0], 2),
     }

@@ -51,6 +51,10 @@ class Attempt:
     error: Exception | None = None
     held: str | None = None  # not sent: ratelimit.PAUSED / LATE / STOPPED
 
+    @property
+    def sent(self) -> bool:
+        return self.error is None and self.held is None
+
 
 class Worker:
     def __init__(self, app: Flask, *, now: Callable[[], dt.datetime] = utcnow,
@@ -169,10 +173,22 @@ class Worker:
             return 0
         done, _ = wait(list(self._inflight), timeout=max(self.poll, 0.05) if block else 0,
                        return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=lambda f: self._inflight[f].id):
+        sent = [f for f in done if f.result().sent]
+        if sent:  # the plain successes in one transaction
+            now = self.now()
+            queue.record_sent_many([self._sent_row(self._inflight[f], f.result()) for f in sent], now)
+            self.sent += len(sent)
+            for future in sent:
+                del self._inflight[future]
+        for future in sorted(done - set(sent), key=lambda f: self._inflight[f].id):
             self.record(self._inflight[future], future.result())
             del self._inflight[future]  # only once recorded: a database error keeps it for the next try
         return len(done)
+
+    @staticmethod
+    def _sent_row(job: queue.Job, attempt: Attempt) -> tuple:
+        return (job, attempt.channel, job.openid if attempt.channel != SMS else None,
+                job.phone if attempt.channel == SMS else None, attempt.msgid)
 
     # ---- one row ----------------------------------------------------------------------------------
 
@@ -223,8 +239,8 @@ class Worker:
             queue.record_deferred(job, now, delay=delay)
             return
         if exc is None:
-            queue.record_sent(job, now, via=channel, openid=job.openid if channel != SMS else None,
-                              phone=job.phone if channel == SMS else None, msgid=attempt.msgid)
+            _, via, openid, phone, msgid = self._sent_row(job, attempt)
+            queue.record_sent(job, now, via=via, openid=openid, phone=phone, msgid=msgid)
             self.sent += 1
             log.debug("notification %s sent via %s (attempt %s)", job.id, channel, job.attempts)
         elif isinstance(exc, NoRoute):
