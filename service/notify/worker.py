@@ -115,7 +115,13 @@ class Worker:
                     if until_idle and queue.unsettled_count() == 0:
                         break
                     self.stopping.wait(self.poll)
-            self.finish()
+            try:
+                self.finish()
+            except SQLAlchemyError as exc:  # the rows stay `sending`; their lease brings them back
+                log.warning("notify worker: outcomes of the last sends not recorded (%s)", type(exc).__name__)
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+                self._pool = None
         return self.sent
 
     def tick(self) -> None:
