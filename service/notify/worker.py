@@ -224,7 +224,8 @@ class Worker:
                 return Attempt(channel, held=verdict)
             return Attempt(channel, msgid=self.send(job, channel))
         except WeChatAPIError as exc:
-            if exc.errcode in policy.QUOTA:  # hold the other threads now, not when the outcome is recorded
+            # a quota answer holds the other threads now, not when the main thread records it
+            if policy.judge(exc, channel=channel).action == policy.SLOW_DOWN:
                 self.throttle(channel).pause(self.pause_for(exc))
             return Attempt(channel, error=exc)
         except Exception as exc:  # noqa: BLE001  (judged and recorded by the main thread)

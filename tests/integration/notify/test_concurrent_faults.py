@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from service.extensions import db
+from service.intake.models import Application
+from service.notify import enqueue_cs_text
 from service.notify.adapters import adapters
 from service.notify.models import DEAD, SENDING, SENT, Notification
 from tests.integration.notify.conftest import accepted_templates, bulk_rows, delivered_in_order, drain, rows
@@ -153,3 +155,21 @@ def test_two_concurrent_worker_processes_share_a_backlog_every_notice_once_in_or
     assert delivered_in_order(fake_wechat) == expected_order()
     assert in_flight_peak(calls, 0.03) > 2  # the workers' threads really sent side by side
     assert db.session.scalar(select(Notification.id).where(Notification.status != SENT)) is None
+
+
+def test_a_chat_reply_over_its_users_message_limit_goes_by_sms_without_pausing_the_account(
+        notify_app, cases, fake_wechat, fake_sms):
+    # on a customer-service text 45047 is that one user's window quota: SMS tells them, others carry on
+    notify_app.config["NOTIFY_QUOTA_PAUSE_SECONDS"] = 30.0
+    case_no = cases.open(openid="o-chatty-user", phone="13912345678")
+    app_id = db.session.scalar(select(Application.id).where(Application.case_no == case_no))
+    drain(notify_app)  # the 'received' notice first
+    enqueue_cs_text("o-chatty-user", "材料照片已收到。", application_id=app_id)
+    bulk_rows(20, keys=20)
+    fake_wechat.fail("custom_send", 45047, times=1)
+    started = time.monotonic()
+    drain(notify_app)
+    assert time.monotonic() - started < 10  # no 30 s pause of the account
+    assert all(r.status == SENT for r in rows())
+    assert [m["phone"] for m in fake_sms.sent] == ["13912345678"]
+    assert len(accepted_templates(fake_wechat)) == 21
