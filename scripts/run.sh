@@ -38,7 +38,7 @@ if [ -z "${SMS_GATEWAY_URL:-}" ]; then
 fi
 
 # The notification worker delivers the outbox (staff actions only write rows; they never wait on WeChat).
-"$BIN/flask" notify worker &
+NLP_WARM_UP=0 "$BIN/flask" notify worker &  # it never classifies: skip loading jieba (RSS)
 children+=($!)
 
 # Each gunicorn worker counts its own requests; /metrics adds them up from files here (emptied each start).

@@ -77,7 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_no_store(app)
     _register_health(app)
     _register_cli(app)
-    _warm_classifier(app)
+    if app.config.get("NLP_WARM_UP", True):
+        _warm_classifier(app)
     return app
 
 
@@ -160,3 +161,4 @@ def _warm_classifier(app: Flask) -> None:
 
     extra = [app.config["NLP_LEXICON_DIR"]] if app.config.get("NLP_LEXICON_DIR") else []
     warm_up(app.instance_path, extra)
+    import pypinyin  # noqa: F401  (village matching's tables, loaded before the fork like jieba's)

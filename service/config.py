@@ -104,6 +104,8 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     }
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
     config["RATELIMIT_ENABLED"] = _bool(env.get("RATELIMIT_ENABLED"), True)
+    # load the routing classifier and pinyin tables at start-up; off where nothing reads messages (notify worker)
+    config["NLP_WARM_UP"] = _bool(env.get("NLP_WARM_UP"), True)
     config.update(_notify_settings(env))
     return config
 
@@ -119,6 +121,11 @@ NOTIFY_DEFAULTS = {
     "NOTIFY_SCAN_SECONDS": 300.0,  # how often to look for overdue steps and morning digests
     "NOTIFY_DIGEST_HOUR": 8,  # Beijing hour from which working-day digests go out
     "NOTIFY_HTTP_TIMEOUT_SECONDS": 10.0,
+    "NOTIFY_CONCURRENCY": 16,  # sends in flight at once per worker (threads doing only HTTP)
+    "NOTIFY_WECHAT_RATE": 200.0,  # this worker's WeChat sends per second (0: no limit); split the account's cap among workers
+    "NOTIFY_SMS_RATE": 50.0,  # this worker's SMS per second (0: no limit)
+    "NOTIFY_RATE_PAUSE_SECONDS": 60.0,  # the account's pause after 45011 (minute quota)
+    "NOTIFY_QUOTA_PAUSE_SECONDS": 600.0,  # the account's pause after 45009 / 45047 (daily or message quota)
 }
 
 
@@ -130,6 +137,8 @@ def _notify_settings(env: dict) -> dict:
             settings[key] = default if raw in (None, "") else type(default)(raw)
         except ValueError as exc:
             raise ConfigError(f"{key} must be a number, got {raw!r}") from exc
+    if settings["NOTIFY_CONCURRENCY"] < 1:
+        raise ConfigError("NOTIFY_CONCURRENCY must be at least 1")
     # WeChat template for applicant notices (empty: applicants get SMS); see service/notify/templates.json
     settings["NOTIFY_TEMPLATE_ID"] = env.get("NOTIFY_TEMPLATE_ID", "")
     return settings

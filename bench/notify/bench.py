@@ -1,7 +1,8 @@
 """Notification delivery benchmark: 10,000 approvals committed in a burst on PostgreSQL, then the time until
 the local fake WeChat API has accepted every notice, with 1, 2 and 4 `flask notify worker` processes.
 
-    .venv/bin/python bench/notify/bench.py [--rows 10000] [--workers 1,2,4] [--burst-procs 2]
+    .venv/bin/python bench/notify/bench.py [--rows 10000] [--workers 1,2,4] [--concurrency 1,16]
+        [--burst-procs 2] [--latency-ms 50] [--per-key K]
 
 Each run starts from scratch in the dedicated database `relief_bench_notify` (never `test`, whose
 schema the test suite drops): schema dropped and migrated, the demo county's places and staff seeded,
@@ -12,7 +13,10 @@ the burst. Then W worker processes start, and the clock runs until the fake (an 
 here, so polling it is free) has answered errcode 0 to N template sends. Reported per run:
 burst time, time from spawning the workers to the last notice, time from the first notice to the last
 (delivery alone, without process start-up), notices per second, and requests the fake saw (= N when no
-notice was sent twice).
+notice was sent twice), whether every recipient got its notices in row order, and each worker's peak
+RSS. --concurrency runs every worker count at each NOTIFY_CONCURRENCY (1 = one send at a time, as before
+issue 16). --per-key K skips the approvals and bulk-inserts N outbox rows, K per application sequence,
+so that the order check has sequences to check.
 """
 
 from __future__ import annotations
@@ -106,6 +110,51 @@ def approve_slice(bounds: tuple[int, int]) -> None:
             db.session.expunge_all()
 
 
+def sequences(n: int, per_key: int) -> None:
+    """N template notices straight into the outbox, `per_key` to each sequence (one recipient each)."""
+    with psycopg.connect(f"{SERVER}/{DB_NAME}") as conn, conn.cursor() as cur:
+        keys = -(-n // per_key)
+        cur.executemany(
+            "INSERT INTO notifications (kind, ordering_key, channel, status, to_openid, text, template_id, fields,"
+            " idempotency_key, attempts, next_attempt_at, created_at, updated_at)"
+            " VALUES ('approved', %s, 'wechat_template', 'pending', %s, %s, 'TPL-BENCH', %s, %s, 0, NOW_UTC, NOW_UTC, NOW_UTC)".replace("NOW_UTC", "(now() AT TIME ZONE 'utc')"),
+            [(f"seq{i % keys:06d}", f"o-seq-{i % keys:06d}", f"通知{i}", json.dumps({"thing1": f"通知{i}"}),
+              f"seq-{i:08d}") for i in range(n)])
+        conn.commit()
+        cur.execute("ANALYZE notifications")
+        conn.commit()
+
+
+def order_kept(sends: list[dict]) -> bool:
+    """Every recipient received its accepted notices in the order of their rows (keys sort as rows)."""
+    per_user: dict[str, list[str]] = {}
+    for r in sends:
+        if _accepted(r):
+            per_user.setdefault(r["json"]["touser"], []).append(r["json"]["client_msg_id"])
+    return all(keys == sorted(keys) for keys in per_user.values())
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU a process has used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def burst(n: int, procs: int) -> float:
     step = -(-n // procs)
     slices = [(start, min(n, start + step)) for start in range(0, n, step)]
@@ -132,14 +181,15 @@ def wait_quiet(limit: float, max_wait: float) -> None:
         time.sleep(5)
 
 
-def deliver(n: int, workers: int, fake, latency_ms: float = 0) -> dict:
-    env = {**os.environ, "DATABASE_URL": DB_URL, "LOG_LEVEL": "WARNING", "SERVICE_ENV": "development",
+def deliver(n: int, workers: int, fake, latency_ms: float = 0, concurrency: int = 16) -> dict:
+    env = {**os.environ, "NOTIFY_CONCURRENCY": str(concurrency), "DATABASE_URL": DB_URL, "LOG_LEVEL": "WARNING", "SERVICE_ENV": "development",
            "WECHAT_API_BASE_URL": fake.base_url, "WECHAT_APPID": "wxfake0000000000", "WECHAT_SECRET": "fakesecret",
-           "NOTIFY_TEMPLATE_ID": "TPL-BENCH", "NOTIFY_POLL_SECONDS": "0.2", "PYTHONUNBUFFERED": "1"}
+           "NOTIFY_TEMPLATE_ID": "TPL-BENCH", "NOTIFY_POLL_SECONDS": "0.2", "PYTHONUNBUFFERED": "1", "NLP_WARM_UP": "0"}
     fake.reset()
     if latency_ms:  # WeChat's own answer time, as a county server would see it
         fake.fail("template_send", delay=latency_ms / 1000, duration=24 * 3600)
     load_before = os.getloadavg()[0]
+    bench_cpu_before = time.process_time()
     spawned = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "service", "notify", "worker"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -156,6 +206,9 @@ def deliver(n: int, workers: int, fake, latency_ms: float = 0) -> dict:
                 raise RuntimeError(f"only {ok} of {n} notices after 30 minutes")
             time.sleep(0.1)
         finished = time.perf_counter()
+        rss = [peak_rss_mb(p.pid) for p in procs]
+        cpu = [cpu_seconds(p.pid) for p in procs]
+        bench_cpu = time.process_time() - bench_cpu_before
     finally:
         for p in procs:
             p.terminate()
@@ -165,9 +218,13 @@ def deliver(n: int, workers: int, fake, latency_ms: float = 0) -> dict:
     first = min(r["time"] for r in sends)
     last = max(r["time"] for r in sends if _accepted(r))
     return {
-        "workers": workers, "notices": n, "latency_ms": latency_ms, "spawn_to_last_s": round(finished - spawned, 2),
+        "workers": workers, "concurrency": concurrency, "notices": n, "latency_ms": latency_ms, "spawn_to_last_s": round(finished - spawned, 2),
         "first_to_last_s": round(last - first, 2), "notices_per_s": round(n / (last - first), 1),
         "template_requests": len(sends), "distinct_keys": len({r["json"]["client_msg_id"] for r in sends}),
+        "order_kept": order_kept(sends), "peak_rss_mb": rss,
+        # workers' CPU per notice (start-up included), and the fake's (this process) for comparison
+        "worker_cpu_ms_per_notice": round(1000 * sum(c or 0 for c in cpu) / n, 2),
+        "fake_cpu_ms_per_notice": round(1000 * bench_cpu / n, 2),
         "token_fetches": sum(1 for r in fake._received if r["endpoint"] == "token"),
         "load_avg_before": round(load_before, 2), "load_avg_after": round(os.getloadavg()[0], 2),
     }
@@ -177,6 +234,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--concurrency", default="16", help="NOTIFY_CONCURRENCY values to run, e.g. 1,16")
+    parser.add_argument("--per-key", type=int, default=0,
+                        help="skip the approvals: bulk-insert the rows, this many per application sequence")
     parser.add_argument("--burst-procs", type=int, default=2)
     parser.add_argument("--latency-ms", type=float, default=0,
                         help="delay every template send at the fake, like the real API's round trip")
@@ -187,16 +247,22 @@ def main() -> None:
 
     results = []
     with FakeWeChatAPI() as fake:
-        for workers in [int(w) for w in args.workers.split(",")]:
-            fresh_database()
-            load_applications(args.rows)
-            burst_s = burst(args.rows, args.burst_procs)
-            assert outbox_count() == args.rows
-            wait_quiet(1.5, args.wait_quiet)
-            result = {"burst_s": round(burst_s, 1), "approvals_per_s": round(args.rows / burst_s, 1),
-                      **deliver(args.rows, workers, fake, args.latency_ms)}
-            print(json.dumps(result), flush=True)
-            results.append(result)
+        for concurrency in [int(c) for c in args.concurrency.split(",")]:
+            for workers in [int(w) for w in args.workers.split(",")]:
+                fresh_database()
+                if args.per_key:
+                    started = time.perf_counter()
+                    sequences(args.rows, args.per_key)
+                    burst_s = time.perf_counter() - started
+                else:
+                    load_applications(args.rows)
+                    burst_s = burst(args.rows, args.burst_procs)
+                assert outbox_count() == args.rows
+                wait_quiet(1.5, args.wait_quiet)
+                result = {"burst_s": round(burst_s, 1), "approvals_per_s": round(args.rows / burst_s, 1),
+                          **deliver(args.rows, workers, fake, args.latency_ms, concurrency)}
+                print(json.dumps(result), flush=True)
+                results.append(result)
     base = results[0]["first_to_last_s"]
     for r in results:
         r["speedup_vs_first"] = round(base / r["first_to_last_s"], 2)

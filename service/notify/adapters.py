@@ -54,20 +54,27 @@ class Adapters:
         timeout = float(config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
         return WeChatClient(config["WECHAT_APPID"], config["WECHAT_SECRET"],
                             base_url=config["WECHAT_API_BASE_URL"], store=self.token_store(),
-                            timeout=(min(3.05, timeout), timeout), session=_session(config["WECHAT_API_BASE_URL"]))
+                            timeout=(min(3.05, timeout), timeout), session=_session(config["WECHAT_API_BASE_URL"], self._pool_size()))
 
     def _sms(self) -> SMSClient | None:
         url = self.app.config.get("SMS_GATEWAY_URL")
         if not url:
             return None
         timeout = float(self.app.config.get("NOTIFY_HTTP_TIMEOUT_SECONDS", 10.0))
-        return SMSClient(url, timeout=(min(3.05, timeout), timeout), session=_session(url))
+        return SMSClient(url, timeout=(min(3.05, timeout), timeout), session=_session(url, self._pool_size()))
+
+    def _pool_size(self) -> int:
+        return int(self.app.config.get("NOTIFY_CONCURRENCY", 16))
 
 
-def _session(url: str) -> requests.Session:
+def _session(url: str, pool_size: int = 10) -> requests.Session:
     """A session that reads the proxy environment (HTTPS_PROXY, NO_PROXY) once, not on every request:
-    requests re-scans os.environ per call, a good part of a busy worker's CPU per message."""
+    requests re-scans os.environ per call, a good part of a busy worker's CPU per message. Its
+    connection pool holds one kept-alive connection per sender thread, so none opens a new one per send."""
     session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=max(1, pool_size))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     session.proxies.update(requests.utils.get_environ_proxies(url))
     session.trust_env = False
     return session

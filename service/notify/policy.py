@@ -3,8 +3,11 @@
 - accepted: record it as sent;
 - refused by WeChat because of the user (43004 not following, 43101 refused, 40003 bad openid) or a
   customer-service window that closed (45015, 45047): fall back to SMS when there is a phone;
-- transient (-1 busy, 45011 minute quota, 45009 daily quota, timeouts, connection trouble, 5xx, a
-  token still invalid after the one refresh): retry with exponential back-off and jitter, up to a limit;
+- the platform says "too many" (45011 minute quota, 45009 daily quota, 45047 message quota on a
+  template send): slow down, i.e. pause the account's sends and retry after the pause,
+  never dead-letter (the notice is fine, only the timing is not);
+- transient (-1 busy, timeouts, connection trouble, 5xx, a token still invalid after the one refresh):
+  retry with exponential back-off and jitter, up to a limit;
 - anything else (47003 bad field, 40037 bad template, a refused SMS): dead-letter with the reason.
 """
 
@@ -17,13 +20,14 @@ from dataclasses import dataclass
 from service.wechat.api_client import WeChatAPIError
 from service.wechat.sms_client import SMSError
 
-RETRY, FALLBACK, DEAD = "retry", "fallback", "dead"
+RETRY, FALLBACK, DEAD, SLOW_DOWN = "retry", "fallback", "dead", "slow_down"
 
 USER_REFUSED = {43004: "申请人未关注公众号", 43101: "申请人拒收公众号消息", 40003: "微信用户标识无效"}
 CS_WINDOW = {45015: "已超出48小时客服消息时限", 45047: "客服消息条数已达上限"}
-EXTRA_TRANSIENT = {45009: "公众号今日接口调用次数已用完"}
+QUOTA = {45009: "公众号今日接口调用次数已用完", 45011: "微信接口调用过于频繁", 45047: "客服消息条数已达上限"}
+MINUTE_QUOTA = 45011  # resets within the minute; the others need a longer pause
 WECHAT_MESSAGES = {
-    -1: "微信系统繁忙", 45011: "微信接口调用过于频繁", 40001: "微信接口凭证失效", 42001: "微信接口凭证过期",
+    -1: "微信系统繁忙", 40001: "微信接口凭证失效", 42001: "微信接口凭证过期",
     40014: "微信接口凭证无效", 47003: "模板消息字段不合规则", 40037: "模板消息ID无效", 40033: "消息编码不正确",
     44004: "消息内容为空",
 }
@@ -35,7 +39,7 @@ TRANSPORT_MESSAGES = {
 
 @dataclass(frozen=True)
 class Verdict:
-    action: str  # retry | fallback | dead
+    action: str  # retry | fallback | dead | slow_down
     reason: str  # Chinese, for staff; never a phone number, openid or message text
 
 
@@ -43,7 +47,7 @@ def describe(exc: Exception) -> str:
     """A short Chinese description of a failed attempt, with WeChat's code where there is one."""
     if isinstance(exc, WeChatAPIError):
         if exc.errcode is not None:
-            known = {**USER_REFUSED, **CS_WINDOW, **EXTRA_TRANSIENT, **WECHAT_MESSAGES}
+            known = {**USER_REFUSED, **CS_WINDOW, **QUOTA, **WECHAT_MESSAGES}
             return f"{known.get(exc.errcode, '微信接口返回错误')}（{exc.errcode}）"
         status = f"（HTTP {exc.http_status}）" if exc.http_status else ""
         return TRANSPORT_MESSAGES.get(exc.reason, "调用微信接口失败") + status
@@ -62,7 +66,9 @@ def judge(exc: Exception, *, channel: str) -> Verdict:
             return Verdict(FALLBACK, reason)
         if channel == "wechat_cs" and exc.errcode in CS_WINDOW:
             return Verdict(FALLBACK, reason)
-        if exc.transient or exc.errcode in EXTRA_TRANSIENT:
+        if exc.errcode in QUOTA:
+            return Verdict(SLOW_DOWN, reason)
+        if exc.transient:
             return Verdict(RETRY, reason)
         return Verdict(DEAD, reason)
     if isinstance(exc, SMSError):

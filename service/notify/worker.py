@@ -1,8 +1,14 @@
-"""The delivery worker: claim due outbox rows, send each, record the outcome; now and then apologise
+"""The delivery worker: claim due outbox rows, send them, record each outcome; now and then apologise
 for overdue steps and send the staff's morning digests.
 
 Any number of workers, on any number of machines, may run against one database (see queue.py).
 Nothing here holds a database transaction open while talking to WeChat or the SMS gateway.
+
+Concurrency: the main thread claims rows and records outcomes (it alone uses the database session);
+a pool of NOTIFY_CONCURRENCY sender threads only does HTTP, each send's result handed back as an
+`Attempt`. The rows of one claim never share an ordering key (queue.claim hands out only the head of
+each sequence) and the next row of a sequence is claimable only once this one is recorded, so sending
+them side by side never lets a notice overtake an earlier one of the same application.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service import clock
 from service.extensions import db
 from service.intake.models import utcnow
-from service.notify import periodic, policy, queue
+from service.notify import periodic, policy, queue, ratelimit
 from service.notify.adapters import adapters
 from service.notify.models import APPLICANT, SMS, WECHAT_CS, WECHAT_TEMPLATE
 from service.ops import heartbeat
@@ -33,6 +41,20 @@ log = logging.getLogger(__name__)
 
 class NoRoute(Exception):
     """Nowhere to send this notice (no WeChat, no phone, no gateway); dead-lettered at once."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a sender thread did with one job; recorded by the main thread."""
+
+    channel: str
+    msgid: int | None = None
+    error: Exception | None = None
+    held: str | None = None  # not sent: ratelimit.PAUSED / LATE / STOPPED
+
+    @property
+    def sent(self) -> bool:
+        return self.error is None and self.held is None
 
 
 class Worker:
@@ -50,9 +72,22 @@ class Worker:
         self.poll = float(config["NOTIFY_POLL_SECONDS"])
         self.scan_every = float(config["NOTIFY_SCAN_SECONDS"])
         self.digest_hour = int(config["NOTIFY_DIGEST_HOUR"])
+        self.concurrency = max(1, int(config["NOTIFY_CONCURRENCY"]))
+        self.rate_pause = float(config["NOTIFY_RATE_PAUSE_SECONDS"])
+        self.quota_pause = float(config["NOTIFY_QUOTA_PAUSE_SECONDS"])
+        rates = [float(config["NOTIFY_WECHAT_RATE"]), float(config["NOTIFY_SMS_RATE"])]
+        self.throttles = {"wechat": ratelimit.Throttle(rates[0]), "sms": ratelimit.Throttle(rates[1])}
+        # rows held (sending or queued for a sender): a batch beyond the busy senders, but never more
+        # than the slowest rate limit lets out within half a lease
+        slowest = min((r for r in rates if r > 0), default=0.0)
+        self.hold = self.concurrency + self.batch
+        if slowest:
+            self.hold = max(1, min(self.hold, int(slowest * self.lease / 2)))
         self._wechat = adapters(app).wechat()
         self._sms = adapters(app).sms()
         self._last_scan = float("-inf")
+        self._pool: ThreadPoolExecutor | None = None
+        self._inflight: dict[Future, queue.Job] = {}
         self.stopping = threading.Event()
         self.sent = 0
 
@@ -60,7 +95,8 @@ class Worker:
 
     def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> int:
         """Work until stopped (SIGTERM sets `stopping`), or, with until_idle, until no row is left to
-        send by anyone (rows waiting out a back-off or in another worker's hands keep it going)."""
+        send by anyone (rows waiting out a back-off or in another worker's hands keep it going).
+        Stopping lets the sends in flight finish and records them; rows not yet sent go back at once."""
         started = time.monotonic()
         with self.app.app_context():
             while not self.stopping.is_set():
@@ -68,17 +104,25 @@ class Worker:
                     break
                 try:
                     self.tick()
-                    handled = self.run_once()
+                    handled = self.pump()
                 except SQLAlchemyError as exc:
-                    # database gone or locked for a while: keep the process, try again shortly
+                    # database gone or locked for a while: keep the process (and the outcomes in
+                    # hand, recorded once it is back), try again shortly
                     db.session.rollback()
                     log.warning("notify worker: database error %s; pausing", type(exc).__name__)
                     self.stopping.wait(max(self.poll, 5.0))
                     continue
-                if handled == 0:
+                if handled == 0 and not self._inflight:
                     if until_idle and queue.unsettled_count() == 0:
                         break
                     self.stopping.wait(self.poll)
+            try:
+                self.finish()
+            except SQLAlchemyError as exc:  # the rows stay `sending`; their lease brings them back
+                log.warning("notify worker: outcomes of the last sends not recorded (%s)", type(exc).__name__)
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+                self._pool = None
         return self.sent
 
     def tick(self) -> None:
@@ -94,47 +138,129 @@ class Worker:
         if local.hour >= self.digest_hour:
             periodic.enqueue_staff_digests(local.date())
 
+    def pump(self) -> int:
+        """Claim more rows when the senders are about to run dry, record what came back; returns how
+        many rows were claimed or recorded (0: nothing happened within a poll)."""
+        claimed = 0
+        if len(self._inflight) <= self.concurrency and not self.stopping.is_set():
+            room = min(self.batch, self.hold - len(self._inflight))
+            jobs = queue.claim(room, now=self.now(), lease_seconds=self.lease) if room > 0 else []
+            for job in jobs:
+                self.dispatch(job)
+            claimed = len(jobs)
+            if jobs:
+                log.debug("notify claim: %d rows, %d in hand", claimed, len(self._inflight))
+        block = bool(self._inflight) and (claimed == 0 or len(self._inflight) > self.concurrency)
+        return claimed + self.collect(block=block)
+
     def run_once(self) -> int:
+        """One claim, sent and recorded in full before returning (tests and one-off runs)."""
         jobs = queue.claim(self.batch, now=self.now(), lease_seconds=self.lease)
-        before = self.sent
         for job in jobs:
-            if self.stopping.is_set():
-                break  # the rest come back when their lease runs out
-            if self.now() > job.lease_until - dt.timedelta(seconds=self.lease / 4):
-                continue  # slow sends ate the lease: leave the row to whoever claims it next
-            try:
-                self.handle(job)
-            except SQLAlchemyError:
-                raise
-            except Exception as exc:  # noqa: BLE001  (one bad row must not stop the others' delivery)
-                log.exception("notification %s: unexpected error", job.id)
-                delay = policy.backoff_delay(job.attempts, base=self.base, cap=self.cap, rng=self.rng)
-                queue.record_retry(job, self.now(), delay=delay, error=f"内部错误：{type(exc).__name__}")
+            self.dispatch(job)
+        self.finish()
         if jobs:
-            log.info("notify batch: %d claimed, %d sent", len(jobs), self.sent - before)
+            log.info("notify batch: %d claimed, %d sent", len(jobs), self.sent)
         return len(jobs)
+
+    def finish(self) -> None:
+        """Wait for every send in flight and record it."""
+        while self._inflight:
+            self.collect(block=True)
+
+    def dispatch(self, job: queue.Job) -> None:
+        if self._exhausted(job):
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"{self.name}-send")
+        self._inflight[self._pool.submit(self.attempt, job)] = job
+
+    def collect(self, *, block: bool) -> int:
+        """Record the sends that have finished (waiting up to a poll for the first when `block`)."""
+        if not self._inflight:
+            return 0
+        done, _ = wait(list(self._inflight), timeout=max(self.poll, 0.05) if block else 0,
+                       return_when=FIRST_COMPLETED)
+        sent = [f for f in done if f.result().sent]
+        if sent:  # the plain successes in one transaction
+            now = self.now()
+            queue.record_sent_many([self._sent_row(self._inflight[f], f.result()) for f in sent], now)
+            self.sent += len(sent)
+            for future in sent:
+                del self._inflight[future]
+        for future in sorted(done - set(sent), key=lambda f: self._inflight[f].id):
+            self.record(self._inflight[future], future.result())
+            del self._inflight[future]  # only once recorded: a database error keeps it for the next try
+        return len(done)
+
+    @staticmethod
+    def _sent_row(job: queue.Job, attempt: Attempt) -> tuple:
+        return (job, attempt.channel, job.openid if attempt.channel != SMS else None,
+                job.phone if attempt.channel == SMS else None, attempt.msgid)
 
     # ---- one row ----------------------------------------------------------------------------------
 
     def handle(self, job: queue.Job) -> None:
-        if job.attempts > self.max_attempts:  # only after repeated crashes or internal errors
-            queue.record_dead(job, self.now(),
-                              error=f"已尝试{job.attempts - 1}次仍未发出（发送进程中断或内部错误）")
-            return
-        channel = self.route(job)
+        """One row from start to end in this thread."""
+        if not self._exhausted(job):
+            self.record(job, self.attempt(job))
+
+    def _exhausted(self, job: queue.Job) -> bool:
+        if job.attempts <= self.max_attempts:
+            return False
+        # only after repeated crashes or internal errors
+        queue.record_dead(job, self.now(), error=f"已尝试{job.attempts - 1}次仍未发出（发送进程中断或内部错误）")
+        return True
+
+    def attempt(self, job: queue.Job) -> Attempt:
+        """In a sender thread: wait for the account's rate limit, then send. No database here."""
+        channel = job.channel
         try:
-            msgid = self.send(job, channel)
-        except NoRoute as exc:
-            queue.record_dead(job, self.now(), error=str(exc))
+            channel = self.route(job)
+            if self.stopping.is_set():
+                return Attempt(channel, held=ratelimit.STOPPED)
+            # a send must start while a quarter of the lease is left, or another worker may take the row
+            budget = (job.lease_until - self.now()).total_seconds() - self.lease / 4
+            verdict = self.throttle(channel).acquire(timeout=budget, stop=self.stopping)
+            if verdict != ratelimit.OK:
+                return Attempt(channel, held=verdict)
+            return Attempt(channel, msgid=self.send(job, channel))
+        except WeChatAPIError as exc:
+            # a quota answer holds the other threads now, not when the main thread records it
+            if policy.judge(exc, channel=channel).action == policy.SLOW_DOWN:
+                self.throttle(channel).pause(self.pause_for(exc))
+            return Attempt(channel, error=exc)
+        except Exception as exc:  # noqa: BLE001  (judged and recorded by the main thread)
+            return Attempt(channel, error=exc)
+
+    def pause_for(self, exc: WeChatAPIError) -> float:
+        return self.rate_pause if exc.errcode == policy.MINUTE_QUOTA else self.quota_pause
+
+    def throttle(self, channel: str) -> ratelimit.Throttle:
+        return self.throttles["sms" if channel == SMS else "wechat"]
+
+    def record(self, job: queue.Job, attempt: Attempt) -> None:
+        """In the main thread: write down what became of one attempt."""
+        now, channel, exc = self.now(), attempt.channel, attempt.error
+        if attempt.held is not None:
+            # not sent: back to the queue without counting the attempt, after the pause if there is one
+            delay = {ratelimit.PAUSED: self.throttle(channel).paused_for(), ratelimit.LATE: 1.0}.get(attempt.held, 0.0)
+            queue.record_deferred(job, now, delay=delay)
+            return
+        if exc is None:
+            _, via, openid, phone, msgid = self._sent_row(job, attempt)
+            queue.record_sent(job, now, via=via, openid=openid, phone=phone, msgid=msgid)
+            self.sent += 1
+            log.debug("notification %s sent via %s (attempt %s)", job.id, channel, job.attempts)
+        elif isinstance(exc, NoRoute):
+            queue.record_dead(job, now, error=str(exc))
             log.warning("notification %s dead: no route", job.id)
-            return
-        except (WeChatAPIError, SMSError) as exc:
+        elif isinstance(exc, WeChatAPIError | SMSError):
             self.failed(job, channel, exc)
-            return
-        queue.record_sent(job, self.now(), via=channel, openid=job.openid if channel != SMS else None,
-                          phone=job.phone if channel == SMS else None, msgid=msgid)
-        self.sent += 1
-        log.debug("notification %s sent via %s (attempt %s)", job.id, channel, job.attempts)
+        else:  # one bad row must not stop the others' delivery
+            log.error("notification %s: unexpected error", job.id, exc_info=exc)
+            delay = policy.backoff_delay(job.attempts, base=self.base, cap=self.cap, rng=self.rng)
+            queue.record_retry(job, now, delay=delay, error=f"内部错误：{type(exc).__name__}")
 
     def route(self, job: queue.Job) -> str:
         if job.channel != APPLICANT:
@@ -163,6 +289,13 @@ class Worker:
     def failed(self, job: queue.Job, channel: str, exc: Exception) -> None:
         verdict = policy.judge(exc, channel=channel)
         now = self.now()
+        if verdict.action == policy.SLOW_DOWN:
+            # the platform's quota, not the notice: hold the account's sends, then try again
+            pause = self.pause_for(exc)
+            self.throttle(channel).pause(pause)
+            queue.record_deferred(job, now, delay=pause, error=verdict.reason)
+            log.warning("notification %s: %s; sends paused for %gs", job.id, verdict.reason, pause)
+            return
         if verdict.action == policy.FALLBACK:
             if job.phone and self._sms is not None:
                 queue.record_fallback(job, now, phone=job.phone, reason=verdict.reason)

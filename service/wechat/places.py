@@ -5,8 +5,6 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from pypinyin import lazy_pinyin
-
 _SUFFIXES = re.compile(r"(社区居委会|居委会|村委会|社区|行政村|自然村|街道|乡|镇|村|庄)$")
 _FILLER = re.compile(r"[\s，,。.！!？?、：:；;]|^(我|俺|我们|俺们)?(家|是|住|在)+")
 
@@ -28,6 +26,9 @@ def core(name: str) -> str:
 
 def _sound(name: str) -> str:
     # Voice input and pinyin keyboards swap homophones (秦扣 for 秦口, 马厂 for 马场): compare by sound too.
+    # Imported here: its tables are ~55 MB, which the notify worker never needs (the web app preloads it).
+    from pypinyin import lazy_pinyin
+
     return " ".join(lazy_pinyin(name))
 
 

@@ -76,7 +76,9 @@ def test_the_worker_unit_runs_the_notification_worker():
     argv = _command("relief-worker.service")
     assert argv[1:] == ["--app", "service", "notify", "worker"]
     assert Path(argv[0]).exists()
-    assert _unit("relief-worker.service")["KillSignal"] == ["SIGTERM"]  # finishes what is in flight
+    unit = _unit("relief-worker.service")
+    assert unit["KillSignal"] == ["SIGTERM"]  # finishes what is in flight
+    assert unit["Environment"] == ["NLP_WARM_UP=0"]  # never classifies
 
 
 def test_the_env_template_explains_every_setting_the_service_reads():
@@ -91,6 +93,6 @@ def test_the_env_template_explains_every_setting_the_service_reads():
     from service.config import NOTIFY_DEFAULTS
 
     read |= set(NOTIFY_DEFAULTS) | {"PROMETHEUS_MULTIPROC_DIR"}
-    read -= {"RATELIMIT_ENABLED"}  # a test switch, not a production setting
+    read -= {"RATELIMIT_ENABLED", "NLP_WARM_UP"}  # a test switch; set per unit (the worker's 0)
     assert read - set(keys) == set(), "settings missing from deploy/relief.env.example"
     assert set(keys) - read == set(), "template settings the service never reads"

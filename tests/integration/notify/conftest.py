@@ -3,14 +3,15 @@ open applications, move them through the procedure and drain the outbox with rea
 
 import datetime as dt
 import threading
+from collections import defaultdict
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from service.extensions import db
 from service.intake import services
 from service.intake.models import Application
-from service.notify.models import Notification
+from service.notify.models import WECHAT_TEMPLATE, Notification
 from service.notify.worker import Worker
 from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 
@@ -25,6 +26,7 @@ def fast_config(fake_wechat, fake_sms) -> dict:
         "WECHAT_SECRET": DEFAULT_SECRET, "SMS_GATEWAY_URL": fake_sms.base_url, "NOTIFY_TEMPLATE_ID": TEMPLATE,
         "NOTIFY_BACKOFF_BASE_SECONDS": 0.05, "NOTIFY_BACKOFF_CAP_SECONDS": 0.4, "NOTIFY_POLL_SECONDS": 0.02,
         "NOTIFY_HTTP_TIMEOUT_SECONDS": 2.0, "NOTIFY_SCAN_SECONDS": 3600.0, "NOTIFY_MAX_ATTEMPTS": 8,
+        "NOTIFY_RATE_PAUSE_SECONDS": 0.3, "NOTIFY_QUOTA_PAUSE_SECONDS": 0.5,
     }
 
 
@@ -102,6 +104,25 @@ def rows(**where) -> list[Notification]:
     for key, value in where.items():
         query = query.where(getattr(Notification, key) == value)
     return list(db.session.scalars(query))
+
+
+def bulk_rows(n: int, keys: int) -> None:
+    """n template notices over `keys` sequences (one recipient each), row order = key order."""
+    db.session.execute(insert(Notification), [
+        {"kind": "approved", "ordering_key": f"bulk{i % keys}", "channel": WECHAT_TEMPLATE,
+         "to_openid": f"o-bulk-{i % keys:04d}", "text": f"通知{i}", "template_id": "TPL-BULK",
+         "fields": {"thing1": f"通知{i}"}, "idempotency_key": f"bulk-{i:06d}"}
+        for i in range(n)
+    ])
+    db.session.commit()
+
+
+def delivered_in_order(fake) -> dict[str, list[str]]:
+    """Accepted template keys per recipient, in the order WeChat accepted them."""
+    got: dict[str, list[str]] = defaultdict(list)
+    for message in accepted_templates(fake):
+        got[message["touser"]].append(message["client_msg_id"])
+    return got
 
 
 def accepted_templates(fake) -> list[dict]:

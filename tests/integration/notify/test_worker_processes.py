@@ -11,13 +11,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from service import clock
 from service.extensions import db
-from service.notify.models import SENDING, SENT, WECHAT_TEMPLATE, Notification
+from service.notify.models import SENDING, SENT, Notification
 from tests.conftest import BASE_CONFIG
-from tests.integration.notify.conftest import accepted_templates, fast_config, rows
+from tests.integration.notify.conftest import accepted_templates, bulk_rows, fast_config, rows
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,11 +27,12 @@ def worker_env(app, **extra) -> dict:
     env.update({
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": BASE_CONFIG["SECRET_KEY"],
         "FIELD_ENCRYPTION_KEY": BASE_CONFIG["FIELD_ENCRYPTION_KEY"], "LOG_LEVEL": "WARNING",
-        "SERVICE_ENV": "test", "PYTHONUNBUFFERED": "1",
+        "SERVICE_ENV": "test", "PYTHONUNBUFFERED": "1", "NLP_WARM_UP": "0",
     })
     keys = ("WECHAT_API_BASE_URL", "WECHAT_APPID", "WECHAT_SECRET", "SMS_GATEWAY_URL", "NOTIFY_TEMPLATE_ID",
             "NOTIFY_BACKOFF_BASE_SECONDS", "NOTIFY_BACKOFF_CAP_SECONDS", "NOTIFY_POLL_SECONDS",
-            "NOTIFY_HTTP_TIMEOUT_SECONDS", "NOTIFY_SCAN_SECONDS", "NOTIFY_LEASE_SECONDS")
+            "NOTIFY_HTTP_TIMEOUT_SECONDS", "NOTIFY_SCAN_SECONDS", "NOTIFY_LEASE_SECONDS", "NOTIFY_CONCURRENCY",
+            "NOTIFY_RATE_PAUSE_SECONDS", "NOTIFY_QUOTA_PAUSE_SECONDS", "NOTIFY_WECHAT_RATE")
     env.update({k: str(app.config[k]) for k in keys if k in app.config})
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -62,16 +63,6 @@ def wait_for(predicate, timeout: float, what: str) -> None:
 def count(status: str) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(Notification).where(Notification.status == status))
-
-
-def bulk_rows(n: int, keys: int) -> None:
-    db.session.execute(insert(Notification), [
-        {"kind": "approved", "ordering_key": f"bulk{i % keys}", "channel": WECHAT_TEMPLATE,
-         "to_openid": f"o-bulk-{i % keys:04d}", "text": f"通知{i}", "template_id": "TPL-BULK",
-         "fields": {"thing1": f"通知{i}"}, "idempotency_key": f"bulk-{i:06d}"}
-        for i in range(n)
-    ])
-    db.session.commit()
 
 
 @pytest.mark.slow

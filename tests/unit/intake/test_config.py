@@ -56,3 +56,13 @@ def test_a_bad_proxy_hop_count_stops_the_start_up_with_the_reason(tmp_path, valu
     with pytest.raises(ConfigError, match="PROXY_HOPS"):
         from_environment(str(tmp_path), {"PROXY_HOPS": value})
     assert from_environment(str(tmp_path), {"PROXY_HOPS": "1"})["PROXY_HOPS"] == 1
+
+
+def test_the_notify_workers_concurrency_and_rates_come_from_the_environment(tmp_path):
+    config = from_environment(str(tmp_path), {"NOTIFY_CONCURRENCY": "32", "NOTIFY_WECHAT_RATE": "50",
+                                              "NLP_WARM_UP": "0"})
+    assert config["NOTIFY_CONCURRENCY"] == 32 and config["NOTIFY_WECHAT_RATE"] == 50.0
+    assert config["NLP_WARM_UP"] is False and from_environment(str(tmp_path), {})["NLP_WARM_UP"] is True
+    for bad in ("0", "-3", "many"):
+        with pytest.raises(ConfigError, match="NOTIFY_CONCURRENCY"):
+            from_environment(str(tmp_path), {"NOTIFY_CONCURRENCY": bad})
