@@ -233,6 +233,7 @@ class AuditRowSchema(Schema):
     outcome = fields.String()
     outcome_label = fields.String()
     remote_addr = _maybe()
+    details = _maybe(fields.Dict, metadata={"description": "a change's {before, after}, where it has them"})
 
 
 class AuditListSchema(Schema):

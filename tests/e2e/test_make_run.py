@@ -48,7 +48,7 @@ def test_serving_is_announced_only_once_the_service_answers(tmp_path):
         assert f"http://127.0.0.1:{fake_port}/_fake/received" in output
         assert "menu pushed" in output
         received = requests.get(f"http://127.0.0.1:{fake_port}/_fake/received", timeout=5).json()
-        assert [r["endpoint"] for r in received][-1] == "menu_create"
+        assert "menu_create" in [r["endpoint"] for r in received]  # the worker may already have sent notices
         assert requests.get(f"http://127.0.0.1:{port}/staff/login", timeout=5).status_code == 200
     finally:
         os.killpg(script.pid, signal.SIGTERM)
