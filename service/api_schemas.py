@@ -31,6 +31,7 @@ class ProfileSchema(Schema):
     role = fields.String()
     township_id = _maybe(fields.Integer)
     township = _maybe()
+    must_change_password = fields.Boolean(metadata={"description": "a one-time password: set one's own first"})
 
 
 class TokenSchema(Schema):
