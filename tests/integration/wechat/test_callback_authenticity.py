@@ -41,7 +41,8 @@ def test_a_logged_callback_url_cannot_carry_another_body(app, client, wechat, st
     first = _post(client, query, body)
     assert first.status_code == 200 and "身份证" in parse_xml(first.get_data(as_text=True))["Content"]
     # WeChat's retry of the same request is still answered, with the first answer
-    assert _post(client, query, body).get_data(as_text=True) == first.get_data(as_text=True)
+    retry = _post(client, query, body)  # CreateTime is rendered per reply: compare what the resident reads
+    assert parse_xml(retry.get_data(as_text=True))["Content"] == parse_xml(first.get_data(as_text=True))["Content"]
     # the same signature, timestamp and nonce with a forged body: an unsubscribe, a handoff flood
     for forged in (inbound_xml("/unsubscribe", "o_resident_a"), inbound_xml("人工", "o_someone_else")):
         assert _post(client, query, forged).status_code == 403
