@@ -1,19 +1,24 @@
-"""Callback signatures and safe-mode message encryption (the WXBizMsgCrypt scheme).
+"""Callback signatures and safe-mode message encryption (the WXBizMsgCrypt scheme), on wechatpy.
 
-Plaintext layout: 16 random bytes + 4-byte big-endian UTF-8 byte length + message + appid,
-PKCS#7-padded to 32-byte blocks, AES-256-CBC with IV = key[:16], then base64.
+wechatpy's `WeChatSigner` computes the signatures and its `PrpCrypto` does the AES frame (16 random
+bytes + 4-byte big-endian UTF-8 byte length + message + appid, PKCS#7 to 32-byte blocks, AES-256-CBC
+with IV = key[:16]). Kept here, each shown in tests/unit/wechat/test_wechat_crypto.py: a constant-time
+comparison, strict base64, one exception type (DecryptError) for every malformed payload, a CSPRNG for
+the random prefix, and a CDATA-safe reply envelope.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
+import struct
 import time
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from wechatpy.crypto import PrpCrypto
+from wechatpy.exceptions import InvalidAppIdException
+from wechatpy.utils import WeChatSigner
 
 from .errors import DecryptError, InvalidSignature
 from .xmlsafe import cdata
@@ -28,11 +33,11 @@ __all__ = [
     "signature",
 ]
 
-_BLOCK = 32
-
 
 def _sha1_sorted(*parts: str) -> str:
-    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return signer.signature
 
 
 def signature(token: str, timestamp: str, nonce: str) -> str:
@@ -46,7 +51,7 @@ def msg_signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
 
 
 def _same(expected: str, given: str | None) -> bool:
-    # compare_digest on bytes: constant time and no TypeError on non-ASCII input
+    # constant time (wechatpy's check_signature uses !=) and no TypeError on non-ASCII input
     return given is not None and hmac.compare_digest(expected.encode(), given.lower().encode())
 
 
@@ -65,6 +70,7 @@ def check_msg_signature(
 
 
 def decode_aes_key(encoding_aes_key: str) -> bytes:
+    # wechatpy only asserts the length (gone under python -O) and ignores non-base64 characters
     if len(encoding_aes_key) != 43:
         raise ValueError("EncodingAESKey must be 43 characters")
     try:
@@ -76,6 +82,17 @@ def decode_aes_key(encoding_aes_key: str) -> bytes:
     return key
 
 
+class _Prp(PrpCrypto):
+    """wechatpy's frame with os.urandom for the prefix (its random_string uses the `random` module)."""
+
+    def __init__(self, key: bytes, prefix: bytes | None = None):
+        super().__init__(key)
+        self._prefix = prefix
+
+    def get_random_string(self) -> bytes:
+        return os.urandom(16) if self._prefix is None else self._prefix
+
+
 class MessageCrypto:
     """Encrypts and decrypts safe-mode payloads for one account (token, EncodingAESKey, appid)."""
 
@@ -84,20 +101,11 @@ class MessageCrypto:
         self.appid = appid
         self._key = decode_aes_key(encoding_aes_key)
 
-    def _cipher(self) -> Cipher:
-        return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))
-
     def encrypt(self, message: str, random_prefix: bytes | None = None) -> str:
         """Return the base64 Encrypt value; random_prefix is for reproducing published vectors only."""
-        prefix = os.urandom(16) if random_prefix is None else random_prefix
-        if len(prefix) != 16:
+        if random_prefix is not None and len(random_prefix) != 16:
             raise ValueError("random prefix must be 16 bytes")
-        body = message.encode("utf-8")
-        plain = prefix + len(body).to_bytes(4, "big") + body + self.appid.encode("utf-8")
-        pad = _BLOCK - len(plain) % _BLOCK
-        plain += bytes([pad]) * pad
-        encryptor = self._cipher().encryptor()
-        return base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode("ascii")
+        return _Prp(self._key, random_prefix).encrypt(message, self.appid).decode("ascii")
 
     def decrypt(self, encrypt: str) -> str:
         """Return the inner message; raise DecryptError for any malformed or foreign payload."""
@@ -107,24 +115,14 @@ class MessageCrypto:
             raise DecryptError("Encrypt is not valid base64") from None
         if not raw or len(raw) % 16:
             raise DecryptError("ciphertext is not a whole number of AES blocks")
-        decryptor = self._cipher().decryptor()
-        plain = decryptor.update(raw) + decryptor.finalize()
-        pad = plain[-1]
-        if not 1 <= pad <= _BLOCK or plain[-pad:] != bytes([pad]) * pad:
-            raise DecryptError("bad padding")
-        content = plain[16:-pad]
-        if len(content) < 4:
-            raise DecryptError("plaintext too short")
-        length = int.from_bytes(content[:4], "big")
-        if length > len(content) - 4:
-            raise DecryptError("length prefix exceeds plaintext")
-        appid = content[4 + length :]
-        if not hmac.compare_digest(appid, self.appid.encode("utf-8")):
-            raise DecryptError("appid mismatch")
         try:
-            return content[4 : 4 + length].decode("utf-8")
+            return _Prp(self._key).decrypt(encrypt, self.appid)
+        except InvalidAppIdException:
+            raise DecryptError("appid mismatch (or a length prefix beyond the plaintext)") from None
         except UnicodeDecodeError:
             raise DecryptError("message is not UTF-8") from None
+        except (ValueError, struct.error) as exc:
+            raise DecryptError(f"malformed plaintext ({type(exc).__name__})") from None
 
     def encrypt_reply(self, reply_xml: str, nonce: str, timestamp: str | None = None) -> str:
         """Wrap a plaintext reply in the signed <xml><Encrypt/><MsgSignature/>… envelope."""
