@@ -8,6 +8,8 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
+from service.api_schemas import ErrorResponseSchema
+
 # Named constraints so Alembic migrations are reproducible on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -17,13 +19,14 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-class RelievApi(Api):
-    from service.api_schemas import ErrorResponseSchema as ERROR_SCHEMA  # the one error shape (errors.py)
+
+class ReliefApi(Api):
+    ERROR_SCHEMA = ErrorResponseSchema  # documents the one error shape (service/errors.py) on every operation
 
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
-api = RelievApi()
+api = ReliefApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 # Both log-in doors (/staff/login, /api/v1/auth/login) draw on one per-address budget. Without REDIS_URL
 # flask-limiter counts per worker: the shared guarantees are the account budgets in service.auth.lockout.
