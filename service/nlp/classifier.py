@@ -13,6 +13,7 @@ with a softmax. Thanks and complaints go to `other`; a progress question keeps t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from .engine import Engine, current
@@ -22,6 +23,14 @@ from .reading import Reading, read
 N_INTAKES = len(INTAKES)
 N_INTENTS = len(INTENTS)
 URGENT_SLOT = N_INTAKES + N_INTENTS
+ZEROS = [0.0] * (URGENT_SLOT + 1)
+LETTER = re.compile(r"[^\W\d_]")  # a letter of any script: a message with none is no request
+# the learned urgency model reads the hand-written urgency score up to this much
+URGENCY_CAP = 3.0
+# probability of the learned urgency model from which a message is urgent even when no event rule fired:
+# low, because a missed emergency costs more than a false alarm
+LEARNED_URGENT = 0.25
+LEARNED_URGENT_LOGIT = math.log(LEARNED_URGENT / (1 - LEARNED_URGENT))
 # an emergency needs a scheme: danger to a child calls for child welfare, any other emergency for 急难型
 # temporary relief (someone missing: whichever of the two has more evidence)
 URGENT_BONUS = 3.0
@@ -103,65 +112,74 @@ def _softmax(values: list[float]) -> list[float]:
     return [x / total for x in exps]
 
 
-def _explain(hits: list[dict[str, float]], learned: list[tuple[str, tuple[float, ...]]], offset: int,
-             best: int) -> tuple[str, ...]:
-    """The words that pushed towards `best` more than towards any other class, strongest first."""
-    size = len(hits)
-    per_word: dict[str, list[float]] = {}
-    for idx, table in enumerate(hits):
-        for word, weight in table.items():
-            per_word.setdefault(word, [0.0] * size)[idx] += weight
-    hand = set(per_word)
-    for word, weights in learned:
-        row = per_word.setdefault(word, [0.0] * size)
-        for idx in range(size):
-            row[idx] += weights[offset + idx]
+def _explain(hits: list[dict[str, float]], learned: list[tuple[str, tuple[float, ...]]],
+             learned_rows: dict[str, tuple[float, ...]], offset: int, best: int, second: int) -> tuple[str, ...]:
+    """The words that pushed towards `best` more than towards the runner-up, strongest first."""
     ranked = []
-    for word, row in per_word.items():
-        net = row[best] - max(row[i] for i in range(size) if i != best)
-        if net > 0 and (word in hand or net >= SHOWN):
+    mine, theirs = hits[best], hits[second]
+    for word, weight in mine.items():
+        net = weight - theirs.get(word, 0.0)
+        extra = learned_rows.get(word)
+        if extra is not None:
+            net += extra[offset + best] - extra[offset + second]
+        if net > 0:
             ranked.append((net, word))
-    ranked.sort(key=lambda r: -r[0])
+    for word, weights in learned:
+        if weights[offset + best] < SHOWN or word in mine:  # most learned words weigh little: skip them cheaply
+            continue
+        net = weights[offset + best] - weights[offset + second] - theirs.get(word, 0.0)
+        if net >= SHOWN:
+            ranked.append((net, word))
+    ranked.sort(reverse=True)
+    return tuple(word for _, word in ranked[:SHOWN_MAX])
+
+
+def _explain_urgent(learned: list[tuple[str, tuple[float, ...]]]) -> tuple[str, ...]:
+    ranked = sorted(((w[URGENT_SLOT], word) for word, w in learned if w[URGENT_SLOT] >= SHOWN), reverse=True)
     return tuple(word for _, word in ranked[:SHOWN_MAX])
 
 
 def decide(reading: Reading, lexicon: Lexicon) -> Decision:
-    if not any(ch.isalpha() for ch in reading.norm):
+    if not LETTER.search(reading.norm):
         # digits, punctuation or nothing: no request and nothing to route
         return Decision("other", 1.0, 1.0, "temporary_relief", (), False, intent="thanks")
     bias, scale = lexicon.bias, lexicon.scale
     learned = reading.learned
-    intake = [scale[i] * reading.intake[i] + bias[i] for i in range(N_INTAKES)]
-    intent = [scale[N_INTAKES + i] * reading.intent[i] + bias[N_INTAKES + i] for i in range(N_INTENTS)]
-    words = [scale[i] * sum(reading.intake_hits[i].values()) for i in range(N_INTAKES)]
-    for _, weights in learned:
-        for i in range(N_INTAKES):
-            intake[i] += weights[i]
-            words[i] += weights[i]
-        for i in range(N_INTENTS):
-            intent[i] += weights[N_INTAKES + i]
+    # the learned weights of the message's words, summed per target (zip and sum run in C)
+    totals = [sum(col) for col in zip(*(weights for _, weights in learned), strict=True)] if learned else ZEROS
+    intake = [scale[i] * reading.intake[i] + bias[i] + totals[i] for i in range(N_INTAKES)]
+    intent = [scale[N_INTAKES + i] * reading.intent[i] + bias[N_INTAKES + i] + totals[N_INTAKES + i]
+              for i in range(N_INTENTS)]
+    named = reading.named
+    words = [scale[i] * named[i] + totals[i] for i in range(N_INTAKES)]
 
     intent_probs = _softmax(intent)
-    intent_best = max(range(N_INTENTS), key=lambda i: (intent_probs[i], -i))
+    intent_best = intent_probs.index(max(intent_probs))  # a tie goes to the earlier intent
 
     urgency = reading.urgency
     urgent = urgency.urgent
+    urgent_words = urgency.words
+    if not urgent and lexicon.learned_urgency:
+        logit = scale[URGENT_SLOT] * min(urgency.score, URGENCY_CAP) + bias[URGENT_SLOT] + totals[URGENT_SLOT]
+        if logit >= LEARNED_URGENT_LOGIT:
+            urgent = True
+            urgent_words = urgency.words + _explain_urgent(learned)
     if urgent and intent_best != 0:
         urgent = intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
     if urgent:
         intent[0] += URGENT_APPLY
         intent_probs = _softmax(intent)
-        intent_best = max(range(N_INTENTS), key=lambda i: (intent_probs[i], -i))
+        intent_best = intent_probs.index(max(intent_probs))
+        intake[urgent_scheme(named, urgency.kind)] += URGENT_BONUS
     intent_name = INTENTS[intent_best]
-    if urgent:
-        intake[urgent_scheme(reading.named, urgency.kind)] += URGENT_BONUS
 
     probs = _softmax(intake)
     # ties go to the earlier intake in INTAKES, so the order there is a deliberate preference
     order = sorted(range(N_INTAKES), key=lambda i: (-probs[i], i))
     best, second = order[0], order[1]
-    named = max(words[: len(SCHEMES)])
-    by_rule = not urgent and (intent_name in ("thanks", "complaint") or (intent_name == "progress" and named < NAMED))
+    scheme_named = max(words[0], words[1], words[2])
+    by_rule = not urgent and (intent_name in ("thanks", "complaint")
+                              or (intent_name == "progress" and scheme_named < NAMED))
     thin = max(words) < THIN and not urgent and not by_rule
     candidates = tuple(INTAKES[i] for i in order if i != OTHER and words[i] >= CANDIDATE)
 
@@ -184,9 +202,12 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
         elif best != OTHER:
             best, second = OTHER, best
         confidence = probs[best]
-    keywords = _explain(reading.intake_hits, learned, 0, best)
+    learned_rows = dict(learned)
+    intent_second = max((i for i in range(N_INTENTS) if i != intent_best), key=intent_probs.__getitem__)
+    intent_keywords = _explain(reading.intent_hits, learned, learned_rows, N_INTAKES, intent_best, intent_second)
+    keywords = _explain(reading.intake_hits, learned, learned_rows, 0, best, second)
     if best == OTHER and intent_name in ("thanks", "complaint", "progress"):
-        keywords = _explain(reading.intent_hits, learned, N_INTAKES, intent_best) + keywords
+        keywords = intent_keywords + keywords
     return Decision(
         category=INTAKES[best],
         confidence=confidence,
@@ -194,11 +215,11 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
         runner_up=INTAKES[second],
         keywords=tuple(dict.fromkeys(keywords)),
         urgent=urgent,
-        urgent_keywords=urgency.words if urgent else (),
+        urgent_keywords=tuple(dict.fromkeys(urgent_words)) if urgent else (),
         scores={name: round(p, 4) for name, p in zip(INTAKES, probs, strict=True)},
         intent=intent_name,
         intent_confidence=intent_probs[intent_best],
-        intent_keywords=_explain(reading.intent_hits, learned, N_INTAKES, intent_best),
+        intent_keywords=intent_keywords,
         urgent_kind=urgency.kind if urgent else "",
         thin=thin,
         candidates=candidates,

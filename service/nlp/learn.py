@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import datafiles as files
-from .classifier import URGENT_BONUS, Decision, decide, urgent_scheme
+from .classifier import URGENCY_CAP, URGENT_BONUS, Decision, decide, urgent_scheme
 from .engine import Engine
 from .evaluation import Example
 from .lexicon import BIAS, DATA_DIR, INTAKES, INTENTS, LEARNED_TARGETS, SCALE, Lexicon
@@ -44,7 +44,7 @@ HEADER = """\
 
 @dataclass(frozen=True)
 class Settings:
-    l2: float = 0.002
+    l2: float = 0.005
     epochs: int = 30
     rate: float = 0.3
     seed: int = 20261202
@@ -65,11 +65,12 @@ class Sample:
     reading: Reading
     intake: str
     intent: str | None
+    urgent: bool
 
 
 def samples(engine: Engine, examples: Sequence[Example]) -> list[Sample]:
     """Read every example once with the hand-written lexicons only (engine without learned weights)."""
-    return [Sample(read(engine, e.text, all_tokens=True), e.intake, e.intent) for e in examples]
+    return [Sample(read(engine, e.text, all_tokens=True), e.intake, e.intent, e.urgent) for e in examples]
 
 
 def _is_word(token: str) -> bool:
@@ -131,13 +132,20 @@ def learn(data: Sequence[Sample], settings: Settings = Settings()) -> dict[str, 
     intake_rows = [(s.reading.tokens, _offsets_intake(s.reading), INTAKES.index(s.intake))
                    for s in data if s.intent in SCHEME_INTENTS]
     intent_rows = [(s.reading.tokens, list(s.reading.intent), INTENTS.index(s.intent)) for s in data if s.intent]
+    # urgency: the hand-written score as a feature, the words as corrections (two classes: not, urgent)
+    urgent_rows = [(s.reading.tokens, [0.0, min(s.reading.urgency.score, URGENCY_CAP)], int(s.urgent)) for s in data]
     w_intake, b_intake, s_intake = _fit(intake_rows, len(INTAKES), settings, scheme_vocabulary)
     w_intent, b_intent, s_intent = _fit(intent_rows, len(INTENTS), settings, vocabulary)
-    table: dict[str, tuple[float, ...]] = {BIAS: (*b_intake, *b_intent, 0.0), SCALE: (*s_intake, *s_intent, 1.0)}
+    w_urgent, b_urgent, s_urgent = _fit(urgent_rows, 2, settings, scheme_vocabulary)
+    table: dict[str, tuple[float, ...]] = {
+        BIAS: (*b_intake, *b_intent, b_urgent[1] - b_urgent[0]),
+        SCALE: (*s_intake, *s_intent, s_urgent[1]),
+    }
     for word in vocabulary:
         a = w_intake.get(word, [0.0] * len(INTAKES))
         b = w_intent.get(word, [0.0] * len(INTENTS))
-        table[word] = (*a, *b, 0.0)
+        u = w_urgent.get(word, [0.0, 0.0])
+        table[word] = (*a, *b, u[1] - u[0])
     return table
 
 
@@ -147,7 +155,7 @@ def apply(reading: Reading, table: dict[str, tuple[float, ...]]) -> Reading:
 
 
 def with_learned(lexicon: Lexicon, table: dict[str, tuple[float, ...]]) -> Lexicon:
-    return replace(lexicon, learned=table, cues={}, pattern_table=[])
+    return replace(lexicon, learned=table)
 
 
 def predict(data: Sequence[Sample], table: dict[str, tuple[float, ...]], lexicon: Lexicon) -> list[Decision]:

@@ -8,9 +8,11 @@ describes each file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser
 from typing import NamedTuple
 
 from . import datafiles as files
@@ -72,18 +74,47 @@ class Lexicon:
     learned: dict[str, tuple[float, ...]]
     patterns: tuple[Pattern, ...]
     normalizer: Normalizer
-    cues: dict[str, Cue] = field(default_factory=dict, repr=False)
+    cues: dict[str, Cue] = field(default_factory=dict, init=False, repr=False)
     # (bound search, target group, index, weight): the scorer's pattern loop without lookups;
     # group is "intake", "intent" or "urgent" (index then points into EVENT_KINDS)
-    pattern_table: list[tuple[Callable[[str], object], str, int, float]] = field(default_factory=list, repr=False)
+    pattern_table: list[tuple[Callable[[str], re.Match[str] | None], str, int, float]] = field(
+        default_factory=list, init=False, repr=False)
+    # whether learned.tsv holds an urgency model (an older file has only schemes and intents)
+    learned_urgency: bool = field(default=False, init=False, repr=False)
+    # patterns by the characters one of which every match contains, and those with no such characters:
+    # the scorer runs only the patterns whose key characters are in the message
+    pattern_index: dict[str, tuple[int, ...]] = field(default_factory=dict, init=False, repr=False)
+    pattern_anywhere: tuple[int, ...] = field(default=(), init=False, repr=False)
+    pattern_keys: re.Pattern[str] | None = field(default=None, init=False, repr=False)  # any key character
+    # words with learned weights and nothing else to them (no hand-written role): the scorer's short way
+    learned_only: dict[str, tuple[float, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        for p in self.patterns:
+        index: dict[str, list[int]] = {}
+        anywhere = []
+        for number, p in enumerate(self.patterns):
             self.pattern_table.append((p.regex.search, *_target(p.target), p.weight))
+            key = key_characters(p.regex)
+            if key is None:
+                anywhere.append(number)
+            for char in key or ():
+                index.setdefault(char, []).append(number)
+        object.__setattr__(self, "pattern_index", {c: tuple(n) for c, n in index.items()})
+        if index:
+            keys = re.compile("[" + "".join(re.escape(c) for c in sorted(index)) + "]")
+            object.__setattr__(self, "pattern_keys", keys)
+        object.__setattr__(self, "pattern_anywhere", tuple(anywhere))
         words = set(self.terms) | set(self.intents) | set(self.request) | set(self.urgency)
         words |= self.negations | set(self.markers) | set(self.learned)
         for word in words:
-            self.cues[word] = self._cue(word)
+            cue = self._cue(word)
+            self.cues[word] = cue
+            if cue.learned is not None and cue == cue._replace(
+                    negation=False, marker="", entries=(), intents=(), request=0.0, urgency=0.0, kind="",
+                    negatable=False):
+                self.learned_only[word] = cue.learned
+        # a trained urgency model always has a bias (0.0 is what a file without one reads as)
+        object.__setattr__(self, "learned_urgency", bool(self.bias[LEARNED_TARGETS.index(URGENT)]))
 
     @property
     def bias(self) -> tuple[float, ...]:
@@ -116,6 +147,64 @@ class Lexicon:
         words = set(self.terms) | set(self.intents) | set(self.request) | set(self.urgency)
         words |= self.negations | set(self.markers)
         return {w for w in words if len(w) > 1}
+
+
+def key_characters(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters one of which every match contains (one of the pattern's compulsory parts, the one
+    least likely to be in any message), or None when no such part can be told."""
+    try:
+        sets = _compulsory(_parser.parse(regex.pattern, regex.flags))
+    except Exception:  # an expression the parser module reads differently: run it on every message
+        return None
+    return min(sets, key=_commonness, default=None)
+
+
+def _character_ranks() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for _, (line,) in files.rows(DATA_DIR / "common_chars.txt", 1):
+        for char in line:
+            ranks.setdefault(char, len(ranks))
+    return ranks
+
+
+CHARACTER_RANKS = _character_ranks()
+
+
+def _commonness(chars: frozenset[str]) -> float:
+    """About how likely a message is to hold one of the characters (frequent ones rank first)."""
+    unranked = len(CHARACTER_RANKS) + 20
+    return sum(1.0 / (CHARACTER_RANKS.get(c, unranked) + 20) for c in chars)
+
+
+def _compulsory(items) -> list[frozenset[str]]:
+    """For each compulsory part of a parsed sequence whose first characters can be told, those characters."""
+    found = []
+    for op, av in items:
+        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            continue
+        first = _first([(op, av)])
+        if first is not None:
+            found.append(first)
+    return found
+
+
+def _first(items) -> frozenset[str] | None:
+    for op, av in items:
+        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
+            continue  # ^, $ and look-arounds: zero width
+        if op is _constants.LITERAL:
+            return frozenset(chr(av))
+        if op is _constants.SUBPATTERN:
+            return _first(av[-1])
+        if op is _constants.BRANCH:
+            sets = [_first(branch) for branch in av[1]]
+            return None if any(s is None for s in sets) else frozenset().union(*sets)
+        if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in av):
+            return frozenset(chr(v) for _, v in av)
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
+            return _first(av[2])
+        return None
+    return None
 
 
 def _target(target: str) -> tuple[str, int]:

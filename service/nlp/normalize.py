@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 # anything that is not a letter, digit or CJK character ends a clause for the windows in the scorer
 _SPACES = re.compile(r"\s+")
-# control and format characters (a pasted message can carry them); newlines and tabs become spaces
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# control and format characters; newlines and tabs become spaces too
+_CONTROLS = [*range(0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x2028, 0x202F),
+             *range(0x2060, 0x2070), 0xFEFF]
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,14 @@ class Normalizer:
     folds: Mapping[str, Fold]
     fillers: frozenset[str]
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _table: dict[int, str] = field(default_factory=dict, repr=False)
+    _special: re.Pattern[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        # one pass: traditional to simplified, and control characters (a pasted message can carry them)
+        # to spaces
+        self._table = {**dict.fromkeys(_CONTROLS, " "), **self.t2s}
+        self._special = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(self._table)) + "]")
         if self.folds:
             # longest first: the alternation takes the first variant that matches at a position
             alternatives = []
@@ -49,7 +56,9 @@ class Normalizer:
         # NFKC folds full-width letters, digits and most punctuation that phone keyboards produce
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
-        text = _CONTROL.sub(" ", text.lower().translate(self.t2s))
+        text = text.lower()
+        if self._special.search(text):  # most messages have neither: skip the per-character table
+            text = text.translate(self._table)
         if self._pattern is not None:
             text = self._pattern.sub(self._plain, text)
         if " " in text or "\u3000" in text:

@@ -36,9 +36,8 @@ class Reading:
     intake_hits: list[dict[str, float]]  # per intake: word -> weight (the words that gave evidence)
     intent_hits: list[dict[str, float]]
     urgency: Urgency
-    named: list[float]  # per scheme, evidence from words alone (no prior, no request boost)
+    named: list[float]  # per intake, evidence from words and phrases alone (no prior, no request boost)
     learned: list[tuple[str, tuple[float, ...]]] = field(default_factory=list)  # (token, weights)
-    words: int = 0  # tokens that are words (not spaces or punctuation)
     tokens: list[str] = field(default_factory=list)  # every distinct word, when asked for (the trainer)
 
 
@@ -64,22 +63,26 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
     negated = False
     last_negation = -100
     seen: set[str] = set()
-    words = 0
     distinct: dict[str, None] = {}
 
-    cues = lex.cues
+    cues = lex.cues.get
+    learned_only = lex.learned_only.get
     for i, raw in enumerate(tokens):
         if all_tokens and raw not in CLAUSE_BREAKS and not raw.isspace():
             distinct[raw] = None
-        cue = cues.get(raw)
+        weights = learned_only(raw)
+        if weights is not None:
+            # most words of a message only carry learned weights: the short way
+            if raw not in seen:
+                seen.add(raw)
+                learned.append((raw, weights))
+            continue
+        cue = cues(raw)
         if cue is None:
             if raw in CLAUSE_BREAKS:
                 breaks.append((i, raw in SENTENCE_ENDS))
                 last_negation = -100
-            elif not raw.isspace():
-                words += 1
             continue
-        words += 1
         if cue.marker:
             markers.append((i, cue.marker))
         if cue.urgency:
@@ -108,12 +111,20 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
             intent_hits[idx][token] = weight
 
     if lex.pattern_table:
-        starts = _token_starts(tokens)
-        for search, group, idx, weight in lex.pattern_table:
+        starts: list[int] = []
+        index = lex.pattern_index
+        chosen = set(lex.pattern_anywhere)
+        if lex.pattern_keys is not None:
+            for char in set(lex.pattern_keys.findall(norm)):
+                chosen.update(index[char])
+        table = lex.pattern_table
+        for number in sorted(chosen):
+            search, group, idx, weight = table[number]
             match = search(norm)
             if match is None:
                 continue
             if group == "urgent":
+                starts = starts or _token_starts(tokens)
                 signals.append(Signal(bisect_right(starts, match.start()) - 1, EVENT_KINDS[idx], weight, match.group()))
             elif group == "intake":
                 intake[idx] += weight
@@ -121,9 +132,10 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
             else:
                 intent[idx] += weight
                 intent_hits[idx][match.group()] = weight
-        signals.sort(key=lambda s: s.position)
+        signals.sort()
 
-    named = [intake[idx] for idx in range(len(SCHEMES))]
+    named = intake[:]
+    named[OTHER] -= OTHER_PRIOR
     urgency = judge(signals, markers, breaks)
     # an emergency told as history is weaker evidence for the scheme it would call for
     counted = set(urgency.words)
@@ -139,7 +151,7 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
         for idx in range(len(SCHEMES)):
             if intake[idx] > 0:
                 intake[idx] += boost
-    return Reading(norm, intake, intent, intake_hits, intent_hits, urgency, named, learned, words, list(distinct))
+    return Reading(norm, intake, intent, intake_hits, intent_hits, urgency, named, learned, list(distinct))
 
 
 def _token_starts(tokens: list[str]) -> list[int]:

@@ -16,6 +16,7 @@ but never make one. Urgent at URGENT_THRESHOLD.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 URGENT_THRESHOLD = 1.0
 # now and need words together never add more than this: they sharpen an event, they are not one
@@ -37,8 +38,7 @@ SENTENCE_ENDS = frozenset("。!?！？;；\n")
 CLAUSE_BREAKS = SENTENCE_ENDS | frozenset(",，、:： ")
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
     position: int  # token index; patterns are placed at the token where they start
     kind: str  # an event kind, `now` or `need`
     weight: float
@@ -90,8 +90,8 @@ class _Frame:
 def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tuple[int, bool]]) -> Urgency:
     """signals: events and cues in token order; markers: (position, kind of markers.tsv);
     breaks: (position, ends a sentence) of each clause break."""
-    if not signals:
-        return NONE
+    if all(s.kind in ("now", "need") for s in signals):
+        return NONE  # time words and needs alone are no emergency
     nows = [s.position for s in signals if s.kind == "now" and s.weight >= STRONG_NOW]
     needs = [s.position for s in signals if s.kind == "need"]
     frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs))
