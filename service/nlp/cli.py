@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import TextIO
 
 import click
 
+from . import learn
 from .classifier import route
-from .engine import warm_up
+from .engine import build_engine, warm_up
 from .evaluation import evaluate, format_report, load_corpus
 from .ladder import Thresholds, ladder
+from .lexicon import DATA_DIR
 
 # the labelled corpus lives beside the tests in a source checkout
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "routing"
+LEARNED_FILE = DATA_DIR / "learned.tsv"
+SPLIT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# a split held back to measure on: its messages and misses are never printed, only the figures
+SEALED_PREFIX = "sealed"
 
 
 @click.group("nlp", help="Routing classifier: classify messages and measure it on the labelled corpus.")
@@ -40,21 +47,70 @@ def classify(source: TextIO, cache_dir: str | None) -> None:
         click.echo(json.dumps(row, ensure_ascii=False))
 
 
+def _split_path(split: str, corpus_dir: str | None) -> Path:
+    if not SPLIT_NAME.fullmatch(split):
+        raise click.UsageError(f"split {split!r}: letters, digits, - and _ only (a file name without .jsonl)")
+    path = Path(corpus_dir or DEFAULT_CORPUS) / f"{split}.jsonl"
+    if not path.is_file():
+        raise click.UsageError(f"no corpus at {path}; pass --corpus-dir")
+    return path
+
+
 @nlp_cli.command("eval")
-@click.option("--split", type=click.Choice(["dev", "test"]), default="test", show_default=True)
+@click.option("--split", default="test", show_default=True,
+              help="Corpus file name without .jsonl: test, dev, dev_2026_12, sealed_2026_12 …")
 @click.option(
     "--corpus-dir",
     type=click.Path(file_okay=False),
     default=None,
-    help=f"Directory holding dev.jsonl and test.jsonl (default: {DEFAULT_CORPUS}).",
+    help=f"Directory holding the split files (default: {DEFAULT_CORPUS}).",
 )
 @click.option("--quiet", is_flag=True, help="Figures only, without the misrouted examples.")
 def evaluate_command(split: str, corpus_dir: str | None, quiet: bool) -> None:
-    """Per-intake precision/recall/F1, confusion matrix, urgency figures and the misrouted examples."""
-    path = Path(corpus_dir or DEFAULT_CORPUS) / f"{split}.jsonl"
-    if not path.is_file():
-        raise click.UsageError(f"no corpus at {path}; pass --corpus-dir")
+    """Scheme P/R/F1 and confusion, intent accuracy and confusion, urgency figures, and the misses.
+
+    A sealed split (name starting with `sealed`) prints figures only: its messages are never shown.
+    """
+    path = _split_path(split, corpus_dir)
     warm_up()
     report = evaluate(load_corpus(path))
     click.echo(f"split {split}: {path}")
-    click.echo(format_report(report, show_examples=not quiet))
+    click.echo(format_report(report, show_examples=not quiet and not split.startswith(SEALED_PREFIX)))
+
+
+@nlp_cli.command("learn")
+@click.option("--split", "splits", multiple=True,
+              help="Dev split(s) to learn from (file name without .jsonl); default: every dev*.jsonl.")
+@click.option("--corpus-dir", type=click.Path(file_okay=False), default=None,
+              help=f"Directory holding the split files (default: {DEFAULT_CORPUS}).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help=f"Where to write the weights (default: {LEARNED_FILE}).")
+@click.option("--folds", type=click.IntRange(min=2), default=None,
+              help="Cross-validate instead: figures of models that never saw the message, nothing written.")
+def learn_command(splits: tuple[str, ...], corpus_dir: str | None, out: str | None, folds: int | None) -> None:
+    """Learn word weights from the dev splits on top of the hand-written lexicons (never from test/sealed)."""
+    base = Path(corpus_dir or DEFAULT_CORPUS)
+    paths = [_split_path(s, corpus_dir) for s in splits] if splits else sorted(base.glob("dev*.jsonl"))
+    if not paths:
+        raise click.UsageError(f"no dev*.jsonl in {base}")
+    try:
+        learn.check_trainable(paths)
+    except learn.HeldOutSplit as exc:
+        raise click.UsageError(str(exc)) from None
+    engine = build_engine(None, learned=False)
+    corpora = {p.stem: load_corpus(p) for p in paths}
+    data = {name: learn.samples(engine, examples) for name, examples in corpora.items()}
+    if folds:
+        everything = [s for samples in data.values() for s in samples]
+        decisions = iter(learn.cross_validate(everything, folds, engine.lexicon))
+        for name, examples in corpora.items():
+            report = evaluate(examples, classify=lambda _text: next(decisions))
+            click.echo(f"{folds}-fold cross-validation, split {name}")
+            click.echo(format_report(report, show_examples=False))
+            click.echo("")
+        return
+    table = learn.learn([s for samples in data.values() for s in samples])
+    target = Path(out) if out else LEARNED_FILE
+    lines = learn.write(table, target)
+    click.echo(f"learned from {', '.join(corpora)} ({sum(len(e) for e in corpora.values())} messages): "
+               f"{lines} weights written to {target}")

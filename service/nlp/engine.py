@@ -36,11 +36,13 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def build_engine(cache_dir: str | os.PathLike[str] | None = None, extra_dirs: Iterable[str] = ()) -> Engine:
-    """Initialise a dedicated tokenizer (cache in cache_dir), load user dictionaries and lexicons."""
+def build_engine(cache_dir: str | os.PathLike[str] | None = None, extra_dirs: Iterable[str] = (),
+                 learned: bool = True) -> Engine:
+    """Initialise a dedicated tokenizer (cache in cache_dir), load user dictionaries and lexicons
+    (learned=False: the hand-written ones only, as the trainer needs them)."""
     quiet_jieba()
     extra = tuple(extra_dirs)
-    lexicon = load_lexicon(extra)
+    lexicon = load_lexicon(extra, learned=learned)
     tokenizer = jieba.Tokenizer()
     if cache_dir is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
@@ -52,7 +54,8 @@ def build_engine(cache_dir: str | os.PathLike[str] | None = None, extra_dirs: It
     for word in sorted(lexicon.vocabulary()):
         if tokenizer.FREQ.get(word, 0) < TERM_FREQ:
             tokenizer.add_word(word, TERM_FREQ)
-    log.info("routing classifier loaded: %d terms, %d patterns", len(lexicon.terms), len(lexicon.patterns))
+    log.info("routing classifier loaded: %d terms, %d patterns, %d learned words", len(lexicon.terms),
+             len(lexicon.patterns), len(lexicon.learned))
     return Engine(tokenizer=tokenizer, lexicon=lexicon)
 
 

@@ -1,4 +1,8 @@
-"""The routing ladder: what a caller does with a Decision (route it, ask the resident, or hand it over)."""
+"""The routing ladder: what a caller does with a Decision (route it, ask the resident, or hand it over).
+
+It decides the scheme's route only; what the resident wants (Decision.intent: apply, ask, progress,
+complaint, thanks) is the caller's to act on beside it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .classifier import Decision
+from .lexicon import SCHEMES
 
 Action = Literal["auto", "ask", "human"]
 
@@ -50,7 +55,7 @@ class Thresholds:
 @dataclass(frozen=True)
 class Step:
     action: Action
-    choices: tuple[str, ...]  # auto: the intake; ask: the two to offer; human: the best guesses
+    choices: tuple[str, ...]  # auto: the intake; ask: the schemes to offer; human: the best guesses
     reason: str
 
     def to_dict(self) -> dict[str, object]:
@@ -58,13 +63,22 @@ class Step:
 
 
 def ladder(decision: Decision, thresholds: Thresholds | None = None) -> Step:
-    """Auto-route a sure decision, ask the resident between the top two when unsure, else a person.
+    """Auto-route a sure decision, ask the resident when unsure, else a person.
 
-    An urgent message that is not sure enough to auto-route goes to a person at once: someone in
-    danger should not be handed a menu.
+    - A complaint or a report goes to a person.
+    - Words too unfamiliar to tell a scheme ask the resident, offering the schemes that have some
+      evidence, or all three: never a silent fall to `other`.
+    - An urgent message that is not sure enough to auto-route goes to a person at once: someone in
+      danger should not be handed a menu.
+    - Otherwise: sure enough and clear of the runner-up routes alone, between the thresholds asks between
+      the top two, below them goes to a person.
     """
     t = thresholds or Thresholds()
     pair = (decision.category, decision.runner_up)
+    if decision.intent == "complaint" and decision.category == "other" and not decision.urgent:
+        return Step("human", ("other",), "a complaint or a report: for a person")
+    if decision.thin and not decision.urgent:
+        return Step("ask", decision.candidates or SCHEMES, "unfamiliar words: ask the resident which scheme")
     if decision.confidence >= t.auto_confidence and decision.margin >= t.auto_margin:
         return Step("auto", (decision.category,), "confident")
     if decision.urgent:

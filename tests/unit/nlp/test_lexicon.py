@@ -4,23 +4,26 @@ import pytest
 
 from service.nlp.classifier import score
 from service.nlp.engine import build_engine
-from service.nlp.lexicon import INTAKES, LexiconError, load_lexicon
+from service.nlp.lexicon import EVENT_KINDS, INTAKES, INTENTS, LexiconError, load_lexicon
 from service.nlp.normalize import normalize
 
 
-def test_packaged_lexicons_load_with_every_intake_and_urgency():
+def test_packaged_lexicons_load_with_every_intake_intent_and_urgency_kind():
     lex = load_lexicon()
     covered = {INTAKES[idx] for entries in lex.terms.values() for idx, _ in entries}
     assert covered == set(INTAKES)
-    assert lex.urgency["着火"] >= 1.0
-    assert "不是" in lex.negations and "去年" in lex.past_markers
-    assert lex.typos["低宝"] == "低保"
+    assert {INTENTS[idx] for entries in lex.intents.values() for idx, _ in entries} == set(INTENTS)
+    assert lex.urgency["着火"] == (1.0, "disaster")
+    assert {kind for _, kind in lex.urgency.values()} >= set(EVENT_KINDS)
+    assert "不是" in lex.negations and lex.markers["去年"] == "past" and lex.markers["如果"] == "hypothetical"
+    assert lex.learned["*"]  # the learned biases are there
 
 
 def test_normalize_folds_traditional_full_width_and_case():
-    t2s = load_lexicon().t2s
+    t2s = load_lexicon().normalizer.t2s
     assert normalize("臨時救助，ＩＣＵ", t2s) == "临时救助,icu"
     assert normalize("事實無人撫養兒童", t2s) == "事实无人抚养儿童"
+    assert normalize("連腳都腫了", t2s) == "连脚都肿了"  # characters beyond the old hand-made table
 
 
 def _write(base, name, text):
@@ -38,7 +41,19 @@ def test_a_county_directory_adds_terms_and_overrides_weights(tmp_path, jieba_cac
     assert score(engine, "想领保障金，家里没收入").category == "dibao"
     assert "保障金" in engine.tokenizer.lcut("想领保障金")
     assert "高龄津贴" not in engine.lexicon.terms
-    assert score(engine, "高龄津贴在哪领").keywords == ()
+    # the county's weight replaces the learned one too: the word no longer decides anything
+    assert engine.lexicon.learned["高龄津贴"][INTAKES.index("other")] == 0.0
+    assert "高龄津贴" not in score(engine, "高龄津贴在哪领").keywords
+
+
+def test_a_county_directory_can_add_dialect_words_and_intents(tmp_path, jieba_cache):
+    county = tmp_path / "county"
+    _write(county, "dialect.tsv", "活命钱\t低保\n")
+    _write(county, "intents/progress.tsv", "有眉目没\t3.0\n")
+    engine = build_engine(jieba_cache, [str(county)])
+    decision = score(engine, "俺家活命钱有眉目没")
+    assert (decision.category, decision.intent) == ("dibao", "progress")
+    assert "低保" in decision.keywords and "有眉目没" in decision.intent_keywords
 
 
 @pytest.mark.parametrize(
@@ -46,9 +61,14 @@ def test_a_county_directory_adds_terms_and_overrides_weights(tmp_path, jieba_cac
     [
         ("terms/dibao.tsv", "低保 4.0\n"),  # space instead of tab
         ("terms/dibao.tsv", "低保\tmany\n"),
+        ("intents/ask.tsv", "多少\tsome\n"),
         ("patterns.tsv", "nowhere\t1.0\t低保\n"),
         ("patterns.tsv", "other\t1.0\t(低保\n"),
+        ("patterns.tsv", "urgent:weather\t1.0\t下雨\n"),
+        ("urgency.tsv", "着火\t1.0\tbonfire\n"),
+        ("markers.tsv", "去年\tyesteryear\n"),
         ("t2s.tsv", "臨時\t临时\n"),
+        ("learned.tsv", "低保\tpension\t1.0\n"),
     ],
 )
 def test_malformed_county_lines_are_reported_with_file_and_line(tmp_path, name, text):

@@ -1,0 +1,123 @@
+"""Urgency as kinds of events and needs, each judged in its time frame.
+
+An event word (a fire, an accident, a child beaten, money stolen …, by kind in urgency.tsv) counts when it
+happens now. It does not count when the sentence puts it in the past (去年, 前几年), makes it long-standing
+(好几年了) or only imagined (如果, 万一), or tells it as someone else's story (听说): the nearest marker
+before it in the same sentence decides, unless a `now` word (今天, 刚才, 昨晚) comes between. A past or
+chronic marker just after it cancels it too ("瘫在床上五六年了", "遭了火灾 上个月"), and so does an `after`
+word right behind it ("火灾后申请的"). An event of days ago
+(上星期, 前几天) still counts when the message goes on to a need or a time word of now (明天之前要交三万).
+A message that tells the aftermath (还欠着钱, 房子修好了一半) and no time of now halves its events.
+
+Events of one kind add up; `now` and `need` words (医院叫交钱, 没钱, 快来) add to an event that is there
+but never make one. Urgent at URGENT_THRESHOLD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+URGENT_THRESHOLD = 1.0
+# now and need words together never add more than this: they sharpen an event, they are not one
+CUE_CAP = 1.0
+# a grave illness, or a death in the family, is urgent only when sudden or with costs due now:
+# its words alone never reach 1.0
+KIND_CAP = {"illness": 0.5, "breadwinner": 0.5}
+# danger to a child or to a woman at home stays urgent when it has gone on for long or is only heard of
+ONGOING = frozenset({"child", "violence"})
+# markers that take any event out of now; chronic and hearsay markers leave ONGOING kinds alone
+FRAMES = frozenset({"past", "recent", "hypothetical", "aftermath", "after"})
+# a time word this strong puts what follows it now (现在 alone is also said of a long illness)
+STRONG_NOW = 0.5
+# how far after an event a marker still speaks of it ("遭了火灾 那个 上个月")
+AFTER = 6
+AFTERMATH_FACTOR = 0.5
+# sentence ends close a time frame ("去年着火了。今天又…"); clause breaks bound a marker that follows an event
+SENTENCE_ENDS = frozenset("。!?！？;；\n")
+CLAUSE_BREAKS = SENTENCE_ENDS | frozenset(",，、:： ")
+
+
+class Signal(NamedTuple):
+    position: int  # token index; patterns are placed at the token where they start
+    kind: str  # an event kind, `now` or `need`
+    weight: float
+    words: str
+
+
+@dataclass(frozen=True)
+class Urgency:
+    score: float
+    kind: str  # the strongest kind of event, "" when none counted
+    words: tuple[str, ...]  # the event words that counted, then the now and need words
+
+    @property
+    def urgent(self) -> bool:
+        return self.score >= URGENT_THRESHOLD
+
+
+NONE = Urgency(0.0, "", ())
+
+
+@dataclass(frozen=True)
+class _Frame:
+    markers: list[tuple[int, str]]
+    sentence_ends: list[int]
+    nows: list[int]  # strong time words of now
+    revivals: list[int]  # strong time words and needs
+
+    def away(self, position: int, kind: str) -> bool:
+        """Is the event at `position` out of now (past, imagined, someone else's, long-standing)?"""
+        markers = [m for m in self.markers if m[1] in FRAMES or kind not in ONGOING]
+        start = max((p for p in self.sentence_ends if p < position), default=-1)
+        end = min((p for p in self.sentence_ends if p > position), default=1 << 30)
+        before = [(p, k) for p, k in markers if start < p < position and k not in ("aftermath", "after")]
+        if before:
+            last, marker = before[-1]
+            if not any(last < n < position for n in self.nows):
+                return not (marker == "recent" and any(p > position for p in self.revivals))
+        after = [(p, k) for p, k in markers if position < p < min(end, position + AFTER + 1)]
+        for p, marker in after:
+            if any(position < n < p for n in self.nows):
+                break
+            if marker in ("past", "chronic") or (marker == "after" and p - position <= 2):
+                return True
+            if marker == "recent" and not any(r > p for r in self.revivals):
+                return True
+        return False
+
+
+def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tuple[int, bool]]) -> Urgency:
+    """signals: events and cues in token order; markers: (position, kind of markers.tsv);
+    breaks: (position, ends a sentence) of each clause break."""
+    if all(s.kind in ("now", "need") for s in signals):
+        return NONE  # time words and needs alone are no emergency
+    nows = [s.position for s in signals if s.kind == "now" and s.weight >= STRONG_NOW]
+    needs = [s.position for s in signals if s.kind == "need"]
+    frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs))
+    damped = not nows and any(k == "aftermath" for _, k in markers)
+    by_kind: dict[str, float] = {}
+    words: list[str] = []
+    cues = 0.0
+    cue_words: list[str] = []
+    for signal in signals:
+        if signal.kind in ("now", "need"):
+            if signal.words not in cue_words:
+                cues += signal.weight
+                cue_words.append(signal.words)
+            continue
+        if signal.words in words or frame.away(signal.position, signal.kind):
+            continue
+        weight = signal.weight * (AFTERMATH_FACTOR if damped and signal.kind not in ONGOING else 1.0)
+        total = by_kind.get(signal.kind, 0.0) + weight
+        by_kind[signal.kind] = min(total, KIND_CAP.get(signal.kind, total))
+        words.append(signal.words)
+    if not by_kind:
+        return NONE
+    # danger to a child is the call whenever it is urgent on its own: the more specific one
+    if by_kind.get("child", 0.0) >= URGENT_THRESHOLD:
+        kind = "child"
+    else:
+        kind = max(by_kind, key=by_kind.__getitem__)
+    score = by_kind[kind] + min(cues, CUE_CAP)
+    return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)))
