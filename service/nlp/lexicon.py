@@ -262,7 +262,7 @@ def load_lexicon(extra_dirs: Iterable[str | Path] = (), learned: bool = True) ->
     learned_rows: dict[str, list[float]] = {}
     # (word, learned target) a county's own lexicon sets: its weight replaces the learned one
     county_set: set[tuple[str, int]] = set()
-    t2s: dict[int, str] = {}
+    t2s: dict[int, str] = _library_t2s()
     for base in dirs:
         for number, (trad, simp) in files.rows(base / "t2s.tsv", 2):
             if len(trad) != 1 or len(simp) != 1:
@@ -327,3 +327,18 @@ def user_dictionaries(extra_dirs: Iterable[str | Path] = ()) -> list[Path]:
     """The jieba user dictionaries (word, frequency, tag) that exist, packaged one first."""
     dirs = [DATA_DIR, *(Path(d) for d in extra_dirs)]
     return [d / "userdict.txt" for d in dirs if (d / "userdict.txt").is_file()]
+
+
+def _library_t2s() -> dict[int, str]:
+    """Traditional → simplified for single characters, from OpenCC's TSCharacters dictionary as the
+    opencc-python-reimplemented package ships it (first candidate of each); t2s.tsv lines override it."""
+    from importlib import resources
+
+    table: dict[int, str] = {}
+    text = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text("utf-8")
+    for line in text.splitlines():
+        trad, _, candidates = line.partition("\t")
+        simp = candidates.split(" ")[0] if candidates else ""
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table
