@@ -16,7 +16,7 @@ from tests.conftest import login
 
 CALLERS = ["hotline", "suntuan", "county", "audit", None]  # None: nobody logged in
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-EXAMPLES = 25  # per operation and caller, valid and invalid mixed: ~5,000 requests over both databases
+EXAMPLES = 15  # per operation and caller, valid and invalid mixed: ~3,000 requests over both databases
 ENDS_THE_SESSION = r"^/api/v1/auth/(logout|tokens/\{token_id\})$"  # would log the run itself out
 
 
