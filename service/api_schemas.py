@@ -31,7 +31,7 @@ class ProfileSchema(Schema):
     role = fields.String()
     township_id = _maybe(fields.Integer)
     township = _maybe()
-    must_change_password = fields.Boolean(metadata={"description": "a one-time password: set one's own first"})
+    must_change_password = fields.Boolean(metadata={"description": "一次性密码登录：须先修改密码"})
 
 
 class TokenSchema(Schema):
@@ -119,7 +119,33 @@ class OtherApplicationSchema(Schema):
     created_at = fields.String()
     approved_amount = _maybe()
     emergency_aid_amount = _maybe()
-    visible = fields.Boolean()
+    visible = fields.Boolean(metadata={"description": "false: one this caller may not see, only open and label"})
+    open = fields.Boolean()
+    label = fields.String()
+
+
+class ApplicantFileSchema(Schema):
+    name = fields.String()
+    phone = _maybe()
+    village = _maybe()
+
+
+class FileDifferenceSchema(Schema):
+    field = fields.String()
+    label = fields.String()
+    given = _maybe()
+    on_file = _maybe(metadata={"description": "null for those who may not see the file"})
+    decision = _maybe()
+    decision_label = _maybe()
+
+
+class FollowerSchema(Schema):
+    id = fields.Integer()
+    account = fields.String(metadata={"description": "masked openid"})
+    source = fields.String()
+    source_label = fields.String()
+    since = fields.String()
+    removed_at = _maybe()
 
 
 class ApplicationDetailSchema(ApplicationRowSchema):
@@ -128,6 +154,12 @@ class ApplicationDetailSchema(ApplicationRowSchema):
     household_size = _maybe(fields.Integer)
     total_days = fields.Integer()
     applicant = fields.Nested(ApplicantSchema)
+    file = fields.Nested(ApplicantFileSchema, allow_none=True,
+                         metadata={"description": "the applicant's file; null for those who may not see it"})
+    file_differences = fields.List(fields.Nested(FileDifferenceSchema))
+    can_review_file = fields.Boolean()
+    followers = fields.List(fields.Nested(FollowerSchema))
+    can_remove_followers = fields.Boolean()
     route = _maybe(fields.Dict, metadata={"description": "the classifier's suggestion"})
     approved_amount = _maybe()
     first_month = _maybe()
@@ -234,7 +266,7 @@ class AuditRowSchema(Schema):
     outcome = fields.String()
     outcome_label = fields.String()
     remote_addr = _maybe()
-    details = _maybe(fields.Dict, metadata={"description": "a change's {before, after}, where it has them"})
+    details = _maybe(fields.Dict, metadata={"description": "a change's before and after, where it has them"})
 
 
 class AuditListSchema(Schema):

@@ -3,6 +3,7 @@
 from flask import current_app, request, session
 from flask_smorest import Blueprint
 
+from service.api_schemas import ProfileSchema
 from service.auth import passwords, services
 from service.auth.guard import current_user, start_session
 from service.auth.schemas import PasswordChangeSchema
@@ -14,7 +15,7 @@ blp = Blueprint("auth_password", __name__, url_prefix="/api/v1/auth", descriptio
 
 @blp.route("/password", methods=["POST"])
 @blp.arguments(PasswordChangeSchema)
-@blp.response(200)
+@blp.response(200, ProfileSchema)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 def change_password(body):
     """设置自己的密码：至少 PASSWORD_MIN_LENGTH 位，含大写字母、小写字母、数字、符号中的三类，不含用户名；

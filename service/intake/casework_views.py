@@ -7,6 +7,13 @@ from flask_smorest import Blueprint
 from service.auth.guard import require_staff
 from service.intake import household_services, investigation_services, means_test_services
 from service.intake.casework_access import CASEWORKERS
+from service.intake.casework_answers import (
+    HouseholdAnswerSchema,
+    InvestigationAnswerSchema,
+    InvestigationListAnswerSchema,
+    MeansTestAnswerSchema,
+    MemberRevealAnswerSchema,
+)
 from service.intake.casework_schemas import (
     HouseholdSchema,
     InvestigationSchema,
@@ -21,7 +28,7 @@ ID = "int(max=2147483647)"  # beyond int4 is a 404, never a database error
 
 @blp.route("/<case_no>/household")
 @require_staff(*CASEWORKERS)
-@blp.response(200)
+@blp.response(200, HouseholdAnswerSchema)
 def get_household(case_no, actor):
     """家庭成员（身份证号脱敏）；尚未登记时以申请人为「本人」的草稿"""
     return household_services.get_household(actor, case_no)
@@ -30,7 +37,7 @@ def get_household(case_no, actor):
 @blp.route("/<case_no>/household", methods=["PUT"])
 @require_staff(*CASEWORKERS)
 @blp.arguments(HouseholdSchema)
-@blp.response(200)
+@blp.response(200, HouseholdAnswerSchema)
 def save_household(body, case_no, actor):
     """保存全部家庭成员（带读取时的 version，过期则 409）"""
     version = body.pop("version")
@@ -39,7 +46,7 @@ def save_household(body, case_no, actor):
 
 @blp.route(f"/<case_no>/household/members/<{ID}:member_id>/reveal-id", methods=["POST"])
 @require_staff(*CASEWORKERS)
-@blp.response(200)
+@blp.response(200, MemberRevealAnswerSchema)
 def reveal_member_id(case_no, member_id, actor):
     """查看家庭成员完整身份证号（记入审计日志）"""
     return household_services.reveal_member_id_number(actor, case_no, member_id, request.remote_addr)
@@ -47,7 +54,7 @@ def reveal_member_id(case_no, member_id, actor):
 
 @blp.route("/<case_no>/investigations")
 @require_staff(*CASEWORKERS)
-@blp.response(200)
+@blp.response(200, InvestigationListAnswerSchema)
 def list_investigations(case_no, actor):
     """入户调查记录，最近的在前（第一条为现行记录）"""
     return investigation_services.list_investigations(actor, case_no)
@@ -56,7 +63,7 @@ def list_investigations(case_no, actor):
 @blp.route("/<case_no>/investigations", methods=["POST"])
 @require_staff(*CASEWORKERS)
 @blp.arguments(InvestigationSchema)
-@blp.response(201)
+@blp.response(201, InvestigationAnswerSchema)
 def record_investigation(body, case_no, actor):
     """登记一次入户调查（至少两名工作人员；收入按成员、按月、按类别）"""
     return investigation_services.record_investigation(actor, case_no, body)
@@ -65,7 +72,7 @@ def record_investigation(body, case_no, actor):
 @blp.route(f"/<case_no>/investigations/<{ID}:investigation_id>", methods=["PUT"])
 @require_staff(*CASEWORKERS)
 @blp.arguments(InvestigationUpdateSchema)
-@blp.response(200)
+@blp.response(200, InvestigationAnswerSchema)
 def update_investigation(body, case_no, investigation_id, actor):
     """修改最近一次调查记录（带 version）"""
     version = body.pop("version")
@@ -75,7 +82,7 @@ def update_investigation(body, case_no, investigation_id, actor):
 @blp.route("/<case_no>/means-test")
 @require_staff(*CASEWORKERS)
 @blp.arguments(MeansTestArgsSchema, location="query")
-@blp.response(200)
+@blp.response(200, MeansTestAnswerSchema)
 def means_test(args, case_no, actor):
     """低保核算：人均收入、财产核查、是否符合及全部理由、补差金额、单人保/特困/临时救助提示（只读）"""
     return means_test_services.means_test_for(actor, case_no, on=args.get("on"))

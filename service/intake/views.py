@@ -85,7 +85,7 @@ def reveal_id(case_no, actor):
 @blp.route("/applications/<case_no>/file-differences/<any(name, phone, village):field>", methods=["POST"])
 @require_staff("window", "county")
 @blp.arguments(FileReviewSchema)
-@blp.response(200)
+@blp.response(200, ApplicationDetailSchema)
 def review_file(body, case_no, field, actor):
     """与档案不同：确认后更新申请人档案（confirm），或不采用（reject）；记入审计日志"""
     return services.review_file_difference(actor, case_no, field, body["decision"], remote_addr=request.remote_addr)
@@ -93,7 +93,7 @@ def review_file(body, case_no, field, actor):
 
 @blp.route("/applications/<case_no>/followers/<int:follower_id>", methods=["DELETE"])
 @require_staff("window", "county")
-@blp.response(200)
+@blp.response(200, ApplicationDetailSchema)
 def remove_follower(case_no, follower_id, actor):
     """移除关注此申请的微信（此后的通知不再发给它；记入审计日志）"""
     return services.remove_follower(actor, case_no, follower_id, remote_addr=request.remote_addr)
