@@ -89,7 +89,7 @@ def test_malformed_county_lines_are_reported_with_file_and_line(tmp_path, name, 
 def test_a_pattern_is_keyed_on_characters_every_match_contains(expression, keys):
     import re
 
-    from service.nlp.lexicon import key_characters
+    from service.nlp.pattern_keys import key_characters
 
     found = key_characters(re.compile(expression))
     assert found and found <= keys
@@ -98,7 +98,7 @@ def test_a_pattern_is_keyed_on_characters_every_match_contains(expression, keys)
 def test_a_pattern_with_no_compulsory_character_runs_on_every_message():
     import re
 
-    from service.nlp.lexicon import key_characters
+    from service.nlp.pattern_keys import key_characters
 
     assert key_characters(re.compile(r"[^,]{2}\d+")) is None
 
