@@ -193,14 +193,11 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
         # a progress question keeps the scheme it names
         best = max(range(len(SCHEMES)), key=lambda i: (probs[i], -i))
         second = OTHER
-    elif thin:
-        # nothing the lexicons know: a request still goes to a scheme (the ladder asks which),
-        # a question or an inquiry naming none goes to `other`
+    elif thin and intent_name == "apply":
+        # nothing the lexicons know: a request still goes to a scheme, never silently to `other` (the
+        # ladder asks the resident which)
         schemes = sorted(range(len(SCHEMES)), key=lambda i: (-probs[i], i))
-        if intent_name == "apply":
-            best, second = schemes[0], schemes[1]
-        elif best != OTHER:
-            best, second = OTHER, best
+        best, second = schemes[0], schemes[1]
         confidence = probs[best]
     learned_rows = dict(learned)
     intent_second = max((i for i in range(N_INTENTS) if i != intent_best), key=intent_probs.__getitem__)

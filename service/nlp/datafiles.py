@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+# the packaged lexicons; a county's directory of the same files is read on top
+DATA_DIR = Path(__file__).parent / "data"
+
 
 class LexiconError(ValueError):
     """A data file has a line that cannot be read."""

@@ -65,7 +65,7 @@ class Step:
 def ladder(decision: Decision, thresholds: Thresholds | None = None) -> Step:
     """Auto-route a sure decision, ask the resident when unsure, else a person.
 
-    - A complaint or a report goes to a person.
+    - A complaint or a report goes to a person; thanks and greetings are answered (`other`).
     - Words too unfamiliar to tell a scheme ask the resident, offering the schemes that have some
       evidence, or all three: never a silent fall to `other`.
     - An urgent message that is not sure enough to auto-route goes to a person at once: someone in
@@ -75,8 +75,11 @@ def ladder(decision: Decision, thresholds: Thresholds | None = None) -> Step:
     """
     t = thresholds or Thresholds()
     pair = (decision.category, decision.runner_up)
-    if decision.intent == "complaint" and decision.category == "other" and not decision.urgent:
-        return Step("human", ("other",), "a complaint or a report: for a person")
+    if decision.category == "other" and not decision.urgent:
+        if decision.intent == "complaint":
+            return Step("human", ("other",), "a complaint or a report: for a person")
+        if decision.intent == "thanks":
+            return Step("auto", ("other",), "thanks or a greeting")
     if decision.thin and not decision.urgent:
         return Step("ask", decision.candidates or SCHEMES, "unfamiliar words: ask the resident which scheme")
     if decision.confidence >= t.auto_confidence and decision.margin >= t.auto_margin:

@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from re import _constants, _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser
 from typing import NamedTuple
 
 from . import datafiles as files
-from .datafiles import LexiconError
+from .datafiles import DATA_DIR, LexiconError
 from .normalize import Fold, Normalizer
+from .pattern_keys import key_characters
 
 INTAKES = ("temporary_relief", "dibao", "child_welfare", "other")
 SCHEMES = INTAKES[:3]
@@ -36,7 +36,6 @@ MARKER_KINDS = ("past", "recent", "chronic", "hypothetical", "hearsay", "afterma
 LEARNED_TARGETS = (*INTAKES, *INTENTS, URGENT)
 BIAS = "*"  # learned.tsv's word for the bias of each target
 SCALE = "**"  # and for the factor on the hand-written evidence of each target
-DATA_DIR = Path(__file__).parent / "data"
 
 __all__ = ["INTAKES", "INTENTS", "SCHEMES", "Cue", "Lexicon", "LexiconError", "load_lexicon"]
 
@@ -147,64 +146,6 @@ class Lexicon:
         words = set(self.terms) | set(self.intents) | set(self.request) | set(self.urgency)
         words |= self.negations | set(self.markers)
         return {w for w in words if len(w) > 1}
-
-
-def key_characters(regex: re.Pattern[str]) -> frozenset[str] | None:
-    """Characters one of which every match contains (one of the pattern's compulsory parts, the one
-    least likely to be in any message), or None when no such part can be told."""
-    try:
-        sets = _compulsory(_parser.parse(regex.pattern, regex.flags))
-    except Exception:  # an expression the parser module reads differently: run it on every message
-        return None
-    return min(sets, key=_commonness, default=None)
-
-
-def _character_ranks() -> dict[str, int]:
-    ranks: dict[str, int] = {}
-    for _, (line,) in files.rows(DATA_DIR / "common_chars.txt", 1):
-        for char in line:
-            ranks.setdefault(char, len(ranks))
-    return ranks
-
-
-CHARACTER_RANKS = _character_ranks()
-
-
-def _commonness(chars: frozenset[str]) -> float:
-    """About how likely a message is to hold one of the characters (frequent ones rank first)."""
-    unranked = len(CHARACTER_RANKS) + 20
-    return sum(1.0 / (CHARACTER_RANKS.get(c, unranked) + 20) for c in chars)
-
-
-def _compulsory(items) -> list[frozenset[str]]:
-    """For each compulsory part of a parsed sequence whose first characters can be told, those characters."""
-    found = []
-    for op, av in items:
-        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
-            continue
-        first = _first([(op, av)])
-        if first is not None:
-            found.append(first)
-    return found
-
-
-def _first(items) -> frozenset[str] | None:
-    for op, av in items:
-        if op in (_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT):
-            continue  # ^, $ and look-arounds: zero width
-        if op is _constants.LITERAL:
-            return frozenset(chr(av))
-        if op is _constants.SUBPATTERN:
-            return _first(av[-1])
-        if op is _constants.BRANCH:
-            sets = [_first(branch) for branch in av[1]]
-            return None if any(s is None for s in sets) else frozenset().union(*sets)
-        if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in av):
-            return frozenset(chr(v) for _, v in av)
-        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
-            return _first(av[2])
-        return None
-    return None
 
 
 def _target(target: str) -> tuple[str, int]:

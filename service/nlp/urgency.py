@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .lexicon import EVENT_KINDS
+
 URGENT_THRESHOLD = 1.0
 # now and need words together never add more than this: they sharpen an event, they are not one
 CUE_CAP = 1.0
@@ -114,10 +116,12 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
         words.append(signal.words)
     if not by_kind:
         return NONE
-    # danger to a child is the call whenever it is urgent on its own: the more specific one
+    # danger to a child is the call whenever it is urgent on its own: the more specific one; otherwise the
+    # strongest kind (any urgent on its own counts alike), and on a tie the one EVENT_KINDS lists first (the cause before its consequence:
+    # a theft before the empty larder)
     if by_kind.get("child", 0.0) >= URGENT_THRESHOLD:
         kind = "child"
     else:
-        kind = max(by_kind, key=by_kind.__getitem__)
+        kind = max(by_kind, key=lambda k: (min(by_kind[k], URGENT_THRESHOLD), -EVENT_KINDS.index(k)))
     score = by_kind[kind] + min(cues, CUE_CAP)
     return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)))

@@ -74,6 +74,34 @@ def test_a_prediction_in_also_counts_as_correct():
     assert not report.misrouted
 
 
+def test_intent_accuracy_and_confusion_count_only_rows_with_an_intent():
+    from service.nlp.classifier import Decision
+    from service.nlp.evaluation import Example
+
+    examples = [
+        Example("a", "dibao", (), False, "progress"),
+        Example("b", "dibao", (), False, "ask"),
+        Example("c", "other", (), False, None),
+    ]
+    decision = Decision("dibao", 0.9, 0.8, "other", ("低保",), False, intent="progress")
+    report = evaluate(examples, classify=lambda _text: decision)
+    assert report.intent_total == 2 and report.intent_accuracy == 0.5
+    assert report.intent_confusion["ask"]["progress"] == 1
+    assert [m.example.text for m in report.wrong_intent] == ["b"]
+    assert report.other_precision == 1.0  # nothing predicted `other`: nothing wrong there
+
+
+def test_every_dev_split_is_labelled_and_apart_from_the_test_split():
+    test = {e.text for e in load_corpus(CORPUS / "test.jsonl")}
+    seen = set()
+    for path in sorted(CORPUS.glob("dev*.jsonl")):
+        examples = load_corpus(path)
+        assert all(e.intent for e in examples), path.name
+        texts = {e.text for e in examples}
+        assert not texts & test and not texts & seen, path.name
+        seen |= texts
+
+
 # Sealed 2026-12-02, before any tuning on the new material (issue 13): written by two writers who never saw
 # the lexicons; the classifier is tuned on dev_2026_12.jsonl only. Changing this file breaks the seal.
 SEALED_SPLIT = "sealed_2026_12.jsonl"

@@ -74,3 +74,46 @@ def test_real_messages_climb_the_ladder(classifier):
     assert ladder(route("你好")).action == "auto"
     unclear = ladder(route("我想申请"))
     assert unclear.action in {"ask", "human"}
+
+
+def thin_decision(candidates=(), urgent=False, category="temporary_relief", intent="apply"):
+    return Decision(category, 0.3, 0.05, "dibao", (), urgent, intent=intent, thin=True, candidates=candidates)
+
+
+def test_unfamiliar_words_ask_the_resident_between_all_three_schemes():
+    step = ladder(thin_decision())
+    assert step.action == "ask"
+    assert step.choices == ("temporary_relief", "dibao", "child_welfare")
+    assert "ask the resident" in step.reason
+
+
+def test_thin_evidence_offers_only_the_schemes_with_some():
+    step = ladder(thin_decision(candidates=("dibao",)))
+    assert (step.action, step.choices) == ("ask", ("dibao",))
+
+
+def test_an_urgent_message_is_never_handed_a_menu_even_when_unsure():
+    assert ladder(thin_decision(urgent=True)).action == "human"
+
+
+def test_a_complaint_goes_to_a_person():
+    complaint = Decision("other", 0.9, 0.8, "dibao", ("举报",), False, intent="complaint")
+    step = ladder(complaint)
+    assert (step.action, step.choices) == ("human", ("other",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺想找个人帮帮俺",  # asks for help, names nothing
+        "日子过不下去了，恁给想想法",
+        "我想申请",
+    ],
+)
+def test_real_messages_with_unfamiliar_words_ask_instead_of_falling_to_other(classifier, text):
+    decision = route(text)
+    step = ladder(decision)
+    assert decision.thin or step.action != "auto", decision
+    if decision.thin:
+        assert step.action == "ask" and set(step.choices) <= {"temporary_relief", "dibao", "child_welfare"}
+        assert decision.category != "other" or decision.intent != "apply"

@@ -75,3 +75,45 @@ def test_malformed_county_lines_are_reported_with_file_and_line(tmp_path, name, 
     _write(tmp_path, name, "# comment\n" + text)
     with pytest.raises(LexiconError, match=r":2:"):
         load_lexicon([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("expression", "keys"),
+    [
+        ("(被|叫)[^,]{0,6}(撞|砸)", {"被", "叫", "撞", "砸"}),  # one of the two parts, whichever is rarer
+        ("^(喂 ?)*(你好|您好)$", {"你", "您"}),
+        ("(?<![快要])塌了", {"塌"}),
+        ("(钱)?还差", {"还", "差"}),
+    ],
+)
+def test_a_pattern_is_keyed_on_characters_every_match_contains(expression, keys):
+    import re
+
+    from service.nlp.pattern_keys import key_characters
+
+    found = key_characters(re.compile(expression))
+    assert found and found <= keys
+
+
+def test_a_pattern_with_no_compulsory_character_runs_on_every_message():
+    import re
+
+    from service.nlp.pattern_keys import key_characters
+
+    assert key_characters(re.compile(r"[^,]{2}\d+")) is None
+
+
+def test_keyed_patterns_find_exactly_what_running_every_pattern_finds():
+    import json
+
+    from .conftest import CORPUS
+
+    lex = load_lexicon()
+    texts = [lex.normalizer(json.loads(line)["text"]) for path in sorted(CORPUS.glob("dev*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    for norm in texts:
+        chosen = set(lex.pattern_anywhere)
+        for char in set(lex.pattern_keys.findall(norm)):
+            chosen.update(lex.pattern_index[char])
+        matching = {n for n, p in enumerate(lex.patterns) if p.regex.search(norm)}
+        assert matching <= chosen, (norm, [lex.patterns[n].regex.pattern for n in matching - chosen])
