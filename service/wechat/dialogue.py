@@ -86,6 +86,10 @@ class Dialogue:
         if not text or text.lower() in HELP:
             return self.fmt(P.WELCOME)
         decision = self.ports.classify(text)
+        if not decision["urgent"] and decision.get("intent") == "thanks":
+            return self.fmt(P.THANKS)  # 谢谢 / 辛苦了 is not a request for a person
+        if not decision["urgent"] and decision.get("intent") == "progress":
+            return self.progress_reply()  # 批了没有, 咋样了, 到哪一步了: whatever the wording
         urgent_prefix = self.fmt(P.URGENT) + "\n\n" if decision["urgent"] else ""
         state["data"] = {"said": text, "urgent": decision["urgent"], "route": decision}
         if decision["category"] == "other" and not decision["urgent"]:

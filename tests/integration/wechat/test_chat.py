@@ -209,3 +209,24 @@ def test_the_time_limit_told_to_the_resident_is_the_countys_own(wechat, county):
     db.session.commit()
     wechat.conversation(*DIBAO)
     assert "受理后20个工作日内办结" in wechat.say("1")
+
+
+@pytest.mark.parametrize("words", ["谢谢", "谢谢恁了", "太感谢了，辛苦你们了"])
+def test_thanks_are_answered_politely_and_open_no_handoff(wechat, county, words):
+    from service.wechat.models import Handoff
+
+    reply = wechat.say(words)
+    assert reply.startswith("不客气") and "0561-12345" in reply
+    assert db.session.scalar(select(func.count()).select_from(Handoff)) == 0
+
+
+@pytest.mark.parametrize("words", ["批了没有", "俺那个申请咋样了", "到哪一步了"])
+def test_a_progress_question_in_any_wording_answers_progress(wechat, county, words):
+    from service.wechat.models import Handoff
+
+    done = wechat.conversation(*DIBAO, "1")[-1]
+    case_no = done.split("案件号：")[1][:11]
+    reply = wechat.say(words)
+    assert case_no in reply and "待受理" in reply
+    assert db.session.scalar(select(func.count()).select_from(Handoff)) == 0
+    assert wechat.say("谢谢").startswith("不客气")
