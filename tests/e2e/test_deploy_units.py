@@ -6,15 +6,13 @@ import os
 import re
 import shlex
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pytest
 import requests
+
+from tests.conftest import free_port
+from tests.e2e.servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -36,12 +34,6 @@ def _command(unit: str) -> list[str]:
             for a in argv]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_the_web_unit_starts_gunicorn_as_written_and_it_serves(sqlite_template, tmp_path):
     unit = _unit("relief-web.service")
     assert unit["WorkingDirectory"] == [INSTALLED] and unit["EnvironmentFile"] == ["/etc/relief/relief.env"]
@@ -49,27 +41,14 @@ def test_the_web_unit_starts_gunicorn_as_written_and_it_serves(sqlite_template, 
     assert argv[1:] == ["--config", "deploy/gunicorn.conf.py", "service:create_app()"]
     database = tmp_path / "relief.db"
     shutil.copy(sqlite_template, database)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "GUNICORN_BIND": f"127.0.0.1:{port}",
            "GUNICORN_WORKERS": "2", "GUNICORN_LOG_LEVEL": "critical", "LOG_LEVEL": "WARNING",
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
     (tmp_path / "prometheus").mkdir()
-    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
-    try:
-        for _ in range(150):
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/livez", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start as the unit starts it")
-        assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()["database"] == "ok"
-        assert requests.get(f"http://127.0.0.1:{port}/staff/login", timeout=5).status_code == 200
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+    with serving(argv, env, port, "gunicorn as the web unit starts it") as base:
+        assert requests.get(f"{base}/healthz", timeout=5).json()["database"] == "ok"
+        assert requests.get(f"{base}/staff/login", timeout=5).status_code == 200
 
 
 def test_the_worker_unit_runs_the_notification_worker():

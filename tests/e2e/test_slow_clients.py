@@ -5,9 +5,7 @@ each of them is cut off after the read deadline instead of holding a worker for 
 
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -16,43 +14,25 @@ import pytest
 import requests
 
 from service.wechat.crypto import signature
+from tests.conftest import free_port
+from tests.e2e.servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 24  # twelve times what took the two sync workers down
 TOKEN = "relief-demo-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def production_gunicorn(sqlite_template, tmp_path):
     database = tmp_path / "relief.db"
     shutil.copy(sqlite_template, database)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "GUNICORN_WORKERS": "2", "LOG_LEVEL": "WARNING",
            "GUNICORN_LOG_LEVEL": "critical", "WECHAT_TOKEN": TOKEN, "RATELIMIT_ENABLED": "false"}
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    server = subprocess.Popen([gunicorn, "-c", "deploy/gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-                               "service:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if requests.get(f"{base}/livez", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not start with deploy/gunicorn.conf.py")
+    argv = [gunicorn, "-c", "deploy/gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "service:create_app()"]
+    with serving(argv, env, port, "gunicorn with deploy/gunicorn.conf.py"):
         yield port
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
 
 
 def _stall(port: int, n: int) -> socket.socket:
