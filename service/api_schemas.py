@@ -5,7 +5,7 @@ against these, so a field added to a use case's dict and not here is dropped fro
 from marshmallow import Schema, fields
 
 
-def _maybe(field_class=fields.String, **kw):
+def maybe(field_class=fields.String, **kw):
     return field_class(allow_none=True, **kw)
 
 
@@ -20,7 +20,7 @@ class ErrorResponseSchema(Schema):
     """{"error": {"status", "code", "message", "fields"?}, "request_id"}: every 4xx and 5xx."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
-    request_id = _maybe(required=True)
+    request_id = maybe(required=True)
 
 
 # -- auth -------------------------------------------------------------------------------------------
@@ -29,8 +29,8 @@ class ProfileSchema(Schema):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    township_id = _maybe(fields.Integer)
-    township = _maybe()
+    township_id = maybe(fields.Integer)
+    township = maybe()
     must_change_password = fields.Boolean(metadata={"description": "一次性密码登录：须先修改密码"})
 
 
@@ -38,7 +38,7 @@ class TokenSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     created_at = fields.String()
-    last_used_at = _maybe()
+    last_used_at = maybe()
     revoked = fields.Boolean()
 
 
@@ -60,30 +60,30 @@ class ApplicationRowSchema(Schema):
     urgent = fields.Boolean()
     channel = fields.String()
     applicant_name = fields.String()
-    applicant_phone = _maybe()
+    applicant_phone = maybe()
     township_id = fields.Integer()
     township = fields.String()
-    village_id = _maybe(fields.Integer)
-    village = _maybe()
-    step_deadline = _maybe()
-    final_deadline = _maybe()
-    workdays_left = _maybe(fields.Integer)
+    village_id = maybe(fields.Integer)
+    village = maybe()
+    step_deadline = maybe()
+    final_deadline = maybe()
+    workdays_left = maybe(fields.Integer)
     overdue = fields.Boolean()
     clock_paused = fields.Boolean()
-    assigned_to = _maybe()
+    assigned_to = maybe()
     version = fields.Integer()
     created_at = fields.String()
 
 
 class QueueSchema(Schema):
     items = fields.List(fields.Nested(ApplicationRowSchema))
-    next_cursor = _maybe()
+    next_cursor = maybe()
 
 
 class ApplicantSchema(Schema):
     name = fields.String()
-    phone = _maybe()
-    id_number = _maybe(metadata={"description": "masked: first 3 and last 4"})
+    phone = maybe()
+    id_number = maybe(metadata={"description": "masked: first 3 and last 4"})
     has_wechat = fields.Boolean()
 
 
@@ -100,11 +100,11 @@ class AllowedActionSchema(Schema):
 
 class HistorySchema(Schema):
     action = fields.String()
-    from_status = _maybe()
+    from_status = maybe()
     to_status = fields.String()
     to_status_label = fields.String()
     actor = fields.String()
-    note = _maybe()
+    note = maybe()
     data = fields.Dict()
     at = fields.String()
 
@@ -117,8 +117,8 @@ class OtherApplicationSchema(Schema):
     status_label = fields.String()
     township = fields.String()
     created_at = fields.String()
-    approved_amount = _maybe()
-    emergency_aid_amount = _maybe()
+    approved_amount = maybe()
+    emergency_aid_amount = maybe()
     visible = fields.Boolean(metadata={"description": "false: one this caller may not see, only open and label"})
     open = fields.Boolean()
     label = fields.String()
@@ -126,17 +126,17 @@ class OtherApplicationSchema(Schema):
 
 class ApplicantFileSchema(Schema):
     name = fields.String()
-    phone = _maybe()
-    village = _maybe()
+    phone = maybe()
+    village = maybe()
 
 
 class FileDifferenceSchema(Schema):
     field = fields.String()
     label = fields.String()
-    given = _maybe()
-    on_file = _maybe(metadata={"description": "null for those who may not see the file"})
-    decision = _maybe()
-    decision_label = _maybe()
+    given = maybe()
+    on_file = maybe(metadata={"description": "null for those who may not see the file"})
+    decision = maybe()
+    decision_label = maybe()
 
 
 class FollowerSchema(Schema):
@@ -145,13 +145,13 @@ class FollowerSchema(Schema):
     source = fields.String()
     source_label = fields.String()
     since = fields.String()
-    removed_at = _maybe()
+    removed_at = maybe()
 
 
 class ApplicationDetailSchema(ApplicationRowSchema):
-    scheme = _maybe()
+    scheme = maybe()
     description = fields.String()
-    household_size = _maybe(fields.Integer)
+    household_size = maybe(fields.Integer)
     total_days = fields.Integer()
     applicant = fields.Nested(ApplicantSchema)
     file = fields.Nested(ApplicantFileSchema, allow_none=True,
@@ -160,12 +160,12 @@ class ApplicationDetailSchema(ApplicationRowSchema):
     can_review_file = fields.Boolean()
     followers = fields.List(fields.Nested(FollowerSchema))
     can_remove_followers = fields.Boolean()
-    route = _maybe(fields.Dict, metadata={"description": "the classifier's suggestion"})
-    approved_amount = _maybe()
-    first_month = _maybe()
-    emergency_aid_amount = _maybe()
-    decision_reason = _maybe()
-    referred_to = _maybe()
+    route = maybe(fields.Dict, metadata={"description": "the classifier's suggestion"})
+    approved_amount = maybe()
+    first_month = maybe()
+    emergency_aid_amount = maybe()
+    decision_reason = maybe()
+    referred_to = maybe()
     applicant_message = fields.String()
     materials = fields.List(fields.Nested(MaterialSchema))
     allowed_actions = fields.List(fields.Nested(AllowedActionSchema))
@@ -177,14 +177,14 @@ class ApplicationDetailSchema(ApplicationRowSchema):
 
 class RevealSchema(Schema):
     case_no = fields.String()
-    id_number = _maybe()
-    phone = _maybe()
+    id_number = maybe()
+    phone = maybe()
 
 
 class VillageSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    code = _maybe()
+    code = maybe()
 
 
 class TownshipSchema(VillageSchema):
@@ -212,39 +212,39 @@ class HandoffCaseSchema(Schema):
 class HandoffSchema(Schema):
     id = fields.Integer()
     resident = fields.String(metadata={"description": "masked openid"})
-    phone = _maybe()
+    phone = maybe()
     reason = fields.String()
     reason_label = fields.String()
     text = fields.String()
     status = fields.String()
     status_label = fields.String()
-    answer = _maybe()
+    answer = maybe()
     cases = fields.List(fields.Nested(HandoffCaseSchema))
     window_open = fields.Boolean()
     created_at = fields.String()
     updated_at = fields.String()
-    handled_at = _maybe()
+    handled_at = maybe()
 
 
 class HandoffListSchema(Schema):
     items = fields.List(fields.Nested(HandoffSchema))
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    next_before_id = _maybe(fields.Integer)
+    next_before_id = maybe(fields.Integer)
 
 
 class NotificationSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
     kind_label = fields.String()
-    case_no = _maybe()
+    case_no = maybe()
     channel = fields.String()
-    sent_via = _maybe()
+    sent_via = maybe()
     status = fields.String()
     attempts = fields.Integer()
-    recipient = _maybe()
-    last_error = _maybe()
-    fallback_reason = _maybe()
-    delivery_status = _maybe()
+    recipient = maybe()
+    last_error = maybe()
+    fallback_reason = maybe()
+    delivery_status = maybe()
     text = fields.String()
     created_at = fields.String()
     updated_at = fields.String()
@@ -257,18 +257,18 @@ class NotificationListSchema(HandoffListSchema):
 class AuditRowSchema(Schema):
     id = fields.Integer()
     at = fields.String()
-    username = _maybe()
-    display_name = _maybe()
+    username = maybe()
+    display_name = maybe()
     event = fields.String()
     event_label = fields.String()
     target_type = fields.String()
-    target_id = _maybe()
+    target_id = maybe()
     outcome = fields.String()
     outcome_label = fields.String()
-    remote_addr = _maybe()
-    details = _maybe(fields.Dict, metadata={"description": "a change's before and after, where it has them"})
+    remote_addr = maybe()
+    details = maybe(fields.Dict, metadata={"description": "a change's before and after, where it has them"})
 
 
 class AuditListSchema(Schema):
     items = fields.List(fields.Nested(AuditRowSchema))
-    next_before_id = _maybe(fields.Integer)
+    next_before_id = maybe(fields.Integer)

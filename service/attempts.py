@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.extensions import db
 from service.intake.models import utcnow
+from service.shared_redis import fast_redis
 
 
 class AttemptCounter(db.Model):
@@ -89,13 +90,10 @@ class RedisCounters:
 
 
 def counters() -> DatabaseCounters | RedisCounters:
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
+    client = fast_redis()
+    if client is None:
         return DatabaseCounters()
     store = current_app.extensions.get("attempt_counters")
     if store is None:
-        import redis
-
-        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
         store = current_app.extensions["attempt_counters"] = RedisCounters(client)
     return store

@@ -4,13 +4,9 @@ here is dropped from the answer: tests/e2e/test_casework_answers.py compares eve
 
 from marshmallow import Schema, fields
 
+from service.api_schemas import maybe
 from service.intake import standards as st
 from service.intake.household_terms import MEMBER_FLAGS
-
-
-def _maybe(field_class=fields.String, **kw):
-    return field_class(allow_none=True, **kw)
-
 
 # -- household --------------------------------------------------------------------------------------
 HouseholdMemberFlags = Schema.from_dict(
@@ -19,51 +15,51 @@ HouseholdMemberFlags = Schema.from_dict(
 
 
 class HouseholdMemberAnswerSchema(HouseholdMemberFlags):
-    id = _maybe(fields.Integer, metadata={"description": "null: the draft's 本人, not saved yet"})
+    id = maybe(fields.Integer, metadata={"description": "null: the draft's 本人, not saved yet"})
     relation = fields.String()
     relation_label = fields.String()
     name = fields.String()
-    id_number = _maybe(metadata={"description": "masked: first 3 and last 4"})
-    care_level = _maybe()
-    care_level_label = _maybe()
-    excluded_reason = _maybe()
-    excluded_label = _maybe()
-    excluded_note = _maybe()
+    id_number = maybe(metadata={"description": "masked: first 3 and last 4"})
+    care_level = maybe()
+    care_level_label = maybe()
+    excluded_reason = maybe()
+    excluded_label = maybe()
+    excluded_note = maybe()
     counted = fields.Boolean()
 
 
 class HouseholdAnswerSchema(Schema):
     case_no = fields.String()
-    reported_size = _maybe(fields.Integer, metadata={"description": "the size the applicant gave"})
+    reported_size = maybe(fields.Integer, metadata={"description": "the size the applicant gave"})
     exists = fields.Boolean(metadata={"description": "false: a draft from the application, not saved yet"})
-    version = _maybe(fields.Integer)
+    version = maybe(fields.Integer)
     area = fields.String()
     area_label = fields.String()
     members = fields.List(fields.Nested(HouseholdMemberAnswerSchema))
     counted_members = fields.Integer()
-    updated_at = _maybe()
+    updated_at = maybe()
 
 
 class MemberRevealAnswerSchema(Schema):
     case_no = fields.String()
     member_id = fields.Integer()
     name = fields.String()
-    id_number = _maybe()
+    id_number = maybe()
 
 
 # -- investigation ----------------------------------------------------------------------------------
 class VisitorAnswerSchema(Schema):
     id = fields.Integer()
-    name = _maybe()
+    name = maybe()
 
 
 class _ItemAnswerSchema(Schema):
     id = fields.Integer()
-    member_id = _maybe(fields.Integer, metadata={"description": "null: the household's as a whole"})
+    member_id = maybe(fields.Integer, metadata={"description": "null: the household's as a whole"})
     member_name = fields.String()
     kind = fields.String()
     kind_label = fields.String()
-    note = _maybe()
+    note = maybe()
 
 
 class IncomeItemAnswerSchema(_ItemAnswerSchema):
@@ -75,8 +71,8 @@ class IncomeItemAnswerSchema(_ItemAnswerSchema):
 
 class AssetItemAnswerSchema(_ItemAnswerSchema):
     value = fields.String(metadata={"description": "元, two decimals"})
-    purpose = _maybe()
-    purpose_label = _maybe()
+    purpose = maybe()
+    purpose_label = maybe()
     count = fields.Integer()
 
 
@@ -86,16 +82,16 @@ class InvestigationAnswerSchema(Schema):
     visited_on = fields.String()
     visitors = fields.List(fields.Nested(VisitorAnswerSchema))
     living_conditions = fields.String()
-    neighbour_notes = _maybe()
-    has_able_supporter = _maybe(fields.Boolean)
-    relief_severity = _maybe()
-    relief_severity_label = _maybe()
+    neighbour_notes = maybe()
+    has_able_supporter = maybe(fields.Boolean)
+    relief_severity = maybe()
+    relief_severity_label = maybe()
     photo_ids = fields.List(fields.Integer())
     applicant_signed = fields.Boolean()
-    signed_on = _maybe()
+    signed_on = maybe()
     incomes = fields.List(fields.Nested(IncomeItemAnswerSchema))
     assets = fields.List(fields.Nested(AssetItemAnswerSchema))
-    recorded_by = _maybe()
+    recorded_by = maybe()
     created_at = fields.String()
     updated_at = fields.String()
 
@@ -113,7 +109,7 @@ class _ExplainedSchema(Schema):
 class StandardsNoteSchema(_ExplainedSchema):
     effective_from = fields.String()
     is_default = fields.Boolean()
-    basis = _maybe()
+    basis = maybe()
     changed_during_procedure = fields.Boolean()
 
 
@@ -121,12 +117,12 @@ class MeansTestMemberSchema(Schema):
     key = fields.Integer(metadata={"description": "the household member's id"})
     name = fields.String()
     counted = fields.Boolean()
-    excluded_reason = _maybe()
-    excluded_label = _maybe()
+    excluded_reason = maybe()
+    excluded_label = maybe()
 
 
 class IncomeLineSchema(_ExplainedSchema):
-    member = _maybe(fields.Integer)
+    member = maybe(fields.Integer)
     member_name = fields.String()
     kind = fields.String()
     kind_label = fields.String()
@@ -158,7 +154,7 @@ class SinglePersonSchema(_ExplainedSchema):
 class TekunPersonSchema(_ExplainedSchema):
     member = fields.Integer()
     name = fields.String()
-    care_level = _maybe()
+    care_level = maybe()
     monthly = fields.Integer()
 
 
@@ -199,7 +195,7 @@ class MeansTestAnswerSchema(Schema):
     single_person = fields.List(fields.Nested(SinglePersonSchema))
     tekun = fields.Nested(TekunSchema, allow_none=True)
     temporary_relief = fields.Nested(TemporaryReliefSchema, allow_none=True)
-    taper = _maybe()
+    taper = maybe()
     warnings = fields.List(fields.String())
     rounding = fields.String()
 
@@ -237,10 +233,10 @@ class StandardsVersionAnswerSchema(StandardsValuesSchema):
     id = fields.Integer()
     in_force = fields.Boolean(metadata={"description": "the version in force today"})
     future = fields.Boolean()
-    created_by = _maybe()
+    created_by = maybe()
     created_at = fields.String()
-    updated_by = _maybe()
-    updated_at = _maybe()
+    updated_by = maybe()
+    updated_at = maybe()
 
 
 class StandardsListAnswerSchema(Schema):

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.extensions import db
 from service.intake.models import utcnow
+from service.shared_redis import fast_redis
 from service.unit_of_work import use_case
 from service.wechat.models import DeliveredMessage
 
@@ -35,15 +36,11 @@ class StillPending(Exception):
 
 
 def dedupe_store():
-    redis_url = current_app.config.get("REDIS_URL")
-    if not redis_url:
+    client = fast_redis()
+    if client is None:
         return DatabaseDedupe()
     store = current_app.extensions.get("wechat_redis_dedupe")
     if store is None:
-        import redis
-
-        # a stalled Redis must fail the message fast (WeChat retries it), not hold it past the 5 s deadline
-        client = redis.Redis.from_url(redis_url, socket_timeout=1.5, socket_connect_timeout=1.5)
         store = current_app.extensions["wechat_redis_dedupe"] = RedisDedupe(
             client, lease=current_app.config["WECHAT_DEDUPE_LEASE_SECONDS"])
     return store
