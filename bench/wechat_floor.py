@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask import Response, request
 
 from service import create_app
+from service.devtools.simulator import inbound_xml
 from service.extensions import db
 from service.wechat.callback import signed_request
 from service.wechat.replies import text_reply
-from service.wechat.simulator import inbound_xml
 from service.wechat.views import handler
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/relief_bench_wechat"

@@ -55,9 +55,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
+from service.devtools.simulator import inbound_xml  # noqa: E402
 from service.intake.identity import check_character  # noqa: E402
 from service.wechat.callback import signed_request  # noqa: E402
-from service.wechat.simulator import inbound_xml  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 TOKEN = "bench-wechat-token"
@@ -672,7 +672,7 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 def village_names(engine) -> list[str]:
     from sqlalchemy import text
 
-    from service.wechat.places import Place, match_villages
+    from service.chat.places import Place, match_villages
 
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT v.id, v.name, t.name FROM villages v JOIN townships t ON t.id = v.township_id"

@@ -19,7 +19,7 @@ trap cleanup EXIT INT TERM
 # The real WeChat API cannot be reached from here: unless told otherwise, talk to the local fake.
 if [ -z "${WECHAT_API_BASE_URL:-}" ]; then
   FAKE_PORT=${FAKE_WECHAT_PORT:-8801}
-  "$BIN/flask" wechat fake-api --host 127.0.0.1 --port "$FAKE_PORT" &
+  "$BIN/flask" dev fake-api --host 127.0.0.1 --port "$FAKE_PORT" &
   children+=($!)
   export WECHAT_API_BASE_URL="http://127.0.0.1:$FAKE_PORT/"
   echo "local fake WeChat API on $WECHAT_API_BASE_URL (what it received: ${WECHAT_API_BASE_URL}_fake/received)"
@@ -31,7 +31,7 @@ fi
 # Hotline applicants hear by SMS: unless a gateway is configured, use the local fake SMS gateway.
 if [ -z "${SMS_GATEWAY_URL:-}" ]; then
   SMS_PORT=${FAKE_SMS_PORT:-8802}
-  "$BIN/python" -m service.wechat.fake_sms --host 127.0.0.1 --port "$SMS_PORT" &
+  "$BIN/python" -m service.devtools.fake_sms --host 127.0.0.1 --port "$SMS_PORT" &
   children+=($!)
   export SMS_GATEWAY_URL="http://127.0.0.1:$SMS_PORT/"
   echo "local fake SMS gateway on $SMS_GATEWAY_URL (sent messages: ${SMS_GATEWAY_URL}_fake/received)"

@@ -49,12 +49,14 @@ def create_app(config: dict | None = None) -> Flask:
     from service.auth.guard import forget_user
     from service.auth.password_views import blp as password_blp
     from service.auth.views import blp as auth_blp
+    from service.chat import models as _chat_models  # noqa: F401  (tables for Alembic)
+    from service.handoffs import models as _handoff_models  # noqa: F401
+    from service.handoffs.views import blp as handoffs_blp
     from service.intake.casework_views import blp as casework_blp  # household, investigation, means test
     from service.intake.standards_views import blp as standards_blp
     from service.intake.views import blp as intake_blp
     from service.intake.views import public as public_blp
     from service.wechat import models as _wechat_models  # noqa: F401
-    from service.wechat.handoff_views import blp as handoffs_blp
 
     app.before_request(forget_user)
     for blueprint in (auth_blp, password_blp, intake_blp, public_blp, handoffs_blp, audit_blp, casework_blp,
@@ -63,8 +65,12 @@ def create_app(config: dict | None = None) -> Flask:
     from service import notify
 
     notify.init_app(app)  # outbox adapters, /api/v1/notifications, `flask notify`
+    from service.chat import turn
+    from service.wechat.inbound import Inbound
     from service.wechat.views import blp as wechat_blp
 
+    # the protocol edge answers through the conversation; delivery receipts go to the notices
+    app.extensions["wechat_inbound"] = Inbound(converse=turn.reply, on_silent_event=notify.on_wechat_event)
     app.register_blueprint(wechat_blp)
     from service import web
 
@@ -144,14 +150,15 @@ def _register_health(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from service.intake.cli import calendar_command, seed_demo_command
+    from service.housekeeping import housekeeping_command
+    from service.intake.cli import calendar_command
     from service.nlp.cli import nlp_cli
     from service.wechat.cli import wechat_cli
 
-    app.cli.add_command(seed_demo_command)
     app.cli.add_command(calendar_command)
     app.cli.add_command(nlp_cli)
     app.cli.add_command(wechat_cli)
+    app.cli.add_command(housekeeping_command)
 
 
 def _warm_classifier(app: Flask) -> None:

@@ -16,8 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 from service.shared_redis import fast_redis
 
 

@@ -1,10 +1,15 @@
-"""Time where the bureau is: deadlines and months are counted on Beijing time, whatever the server's zone.
-The database stores naive UTC (service.intake.models.utcnow); these convert between the two."""
+"""The one clock. The database stores naive UTC (utcnow); deadlines and months are counted on Beijing
+time whatever the server's zone, and the functions below convert between the two."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> dt.datetime:
+    """Now, as the naive UTC every timestamp column stores."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def today() -> dt.date:

@@ -128,7 +128,7 @@ def runner(app):
 @pytest.fixture
 def county(app):
     """The demo county's places and staff, without sample applications."""
-    from service.intake.demo import seed_demo
+    from service.devtools.demo import seed_demo
 
     seed_demo(applications=False)
     return county_facts()
@@ -153,7 +153,7 @@ def county_facts() -> dict:
 @pytest.fixture
 def fake_wechat():
     """The local fake of the WeChat API as a real HTTP server (service/wechat/fake_api.py)."""
-    from service.wechat.fake_api import FakeWeChatAPI
+    from service.devtools.fake_api import FakeWeChatAPI
 
     with FakeWeChatAPI() as fake:
         yield fake
@@ -162,7 +162,7 @@ def fake_wechat():
 @pytest.fixture
 def fake_sms():
     """The local fake SMS gateway as a real HTTP server (service/wechat/fake_sms.py)."""
-    from service.wechat.fake_sms import FakeSMSGateway
+    from service.devtools.fake_sms import FakeSMSGateway
 
     with FakeSMSGateway() as fake:
         yield fake

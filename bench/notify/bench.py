@@ -53,7 +53,7 @@ def fresh_database() -> None:
     from flask_migrate import upgrade
 
     from service import create_app
-    from service.intake.demo import seed_demo
+    from service.devtools.demo import seed_demo
 
     app = create_app(CONFIG)
     with app.app_context():
@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--wait-quiet", type=float, default=0,
                         help="before each delivery, wait up to this many seconds for the 1-minute load < 1.5")
     args = parser.parse_args()
-    from service.wechat.fake_api import FakeWeChatAPI
+    from service.devtools.fake_api import FakeWeChatAPI
 
     results = []
     with FakeWeChatAPI() as fake:

@@ -5,8 +5,9 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import Township, utcnow
+from service.intake.models import Township
 
 ROLES = ("operator", "window", "county", "admin", "auditor")
 CASE_ROLES = tuple(r for r in ROLES if r != "auditor")  # 等保: the auditor reads the audit trail, no cases

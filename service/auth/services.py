@@ -11,9 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from service.auth import audit, lockout
 from service.auth.actor import Actor
 from service.auth.models import ROLES, ApiToken, StaffUser
+from service.clock import utcnow
 from service.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from service.extensions import db
-from service.intake.models import utcnow
 from service.unit_of_work import use_case
 
 DEMO_PASSWORDS = frozenset({"demo2026"})

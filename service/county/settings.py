@@ -1,7 +1,7 @@
 """County settings as data the county edits (hotline, office hours, FAQ, notice wording and WeChat template
 IDs, the custom menu): pure checks with Chinese messages, and what a key falls back to when unset.
 
-The chat (service.wechat.ports) and the notices (service.notify) read these keys; a value that passes
+The chat (service.chat.ports) and the notices (service.notify) read these keys; a value that passes
 here cannot break them (an FAQ answer with a stray brace would fail the chat's str.format, a menu key the
 chat does not know would answer every tap with "unknown").
 """
@@ -16,7 +16,7 @@ from string import Formatter
 from service.notify import wording
 
 KEYS = ("hotline", "office_hours", "faq", "notify", "menu")
-FAQ_PLACEHOLDERS = ("county", "hotline", "office_hours")  # what service.wechat.ports' FAQ answers may use
+FAQ_PLACEHOLDERS = ("county", "hotline", "office_hours")  # what service.chat.ports' FAQ answers may use
 FAQ_MAX_ENTRIES, FAQ_MAX_KEYWORDS, FAQ_ANSWER_MAX = 50, 12, 500
 MENU_KEYS = {"APPLY": "我要申请", "PROGRESS": "进度查询", "POLICY": "政策问答", "CONTACT": "联系我们"}
 NOTICE_FIELDS = ("title", "next", "text")

@@ -17,12 +17,13 @@ from service.auth.actor import Actor
 from service.auth.models import ROLE_LABELS, ROLES, ApiToken, AuditRecord, StaffUser
 from service.auth.passwords import one_time_password
 from service.auth.services import hash_password
+from service.clock import utcnow
 from service.county import codes
 from service.county.services import county_by_id
 from service.county.trail import check_admin, record_change
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
-from service.intake.models import County, Township, utcnow
+from service.intake.models import County, Township
 from service.unit_of_work import use_case
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,39}$")

@@ -10,12 +10,13 @@ from sqlalchemy import or_, select
 
 from service.auth import audit
 from service.auth.actor import Actor
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput
 from service.extensions import db
 from service.intake import access
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
-from service.intake.models import Applicant, Application, ApplicationEvent, Village, utcnow
+from service.intake.models import Applicant, Application, ApplicationEvent, Village
 
 FIELDS = {"name": "姓名", "phone": "手机", "village": "户籍村", "id_number": "身份证号"}
 DECISIONS = {"confirm": "确认更新档案", "reject": "不采用，档案不变"}

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from service.auth import audit
 from service.auth.actor import Actor
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, NotFound
 from service.extensions import db
 from service.intake import workflow as wf
 from service.intake.identity import mask_openid
-from service.intake.models import Application, ApplicationEvent, Follower, utcnow
+from service.intake.models import Application, ApplicationEvent, Follower
 
 SOURCE_LABELS = {"submitted": "微信提交", "bound": "凭案件号绑定", "migrated": "原有绑定"}
 

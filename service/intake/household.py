@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 
 
 class Household(db.Model):

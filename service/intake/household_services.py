@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from service.auth import audit
 from service.auth.actor import Actor
 from service.clock import today as beijing_today
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
 from service.intake.casework_access import case_for, note, require_open
@@ -17,7 +18,7 @@ from service.intake.household import Household, HouseholdMember
 from service.intake.household_terms import AREAS, CARE_LEVELS, EXCLUSIONS, MEMBER_FLAGS, RELATIONS
 from service.intake.identity import id_number_problem, mask_id_number, normalise_id_number
 from service.intake.investigation import AssetItem, IncomeItem
-from service.intake.models import Application, utcnow
+from service.intake.models import Application
 from service.unit_of_work import use_case
 
 

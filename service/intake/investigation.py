@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 
 
 class Investigation(db.Model):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from service.auth.actor import Actor
 from service.auth.models import StaffUser
 from service.clock import today as beijing_today
+from service.clock import utcnow
 from service.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
 from service.intake.casework_access import CASEWORKERS, case_for, note, require_open
@@ -22,7 +23,7 @@ from service.intake.household_terms import (
     VEHICLE_PURPOSES,
 )
 from service.intake.investigation import AssetItem, IncomeItem, Investigation, InvestigationVisitor
-from service.intake.models import Application, utcnow
+from service.intake.models import Application
 from service.intake.rounding import fen
 from service.unit_of_work import use_case
 
@@ -202,7 +203,7 @@ def _check_items(items: list[dict], key: str, members: dict[int, str], errors: d
 
 
 def _photos(ids: list[int], app: Application, errors: dict) -> list[int]:
-    from service.wechat.models import Attachment  # the attachments table is the chat's; a later step moves it
+    from service.intake.models import Attachment  # the attachments table is the chat's; a later step moves it
 
     distinct = list(dict.fromkeys(ids))
     if not distinct:

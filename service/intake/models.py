@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.clock import utcnow
 from service.extensions import db
 from service.intake.deadlines import NO_DEADLINE
 from service.intake.workflow import OPEN_STATES
@@ -13,10 +14,6 @@ from service.intake.workflow import OPEN_STATES
 # one open application per applicant and intake, kept by the database even when two calls race
 _OPEN_SQL = text("status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATES) + ")")
 _ACTIVE_SQL = text("removed_at IS NULL")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class County(db.Model):
@@ -186,3 +183,15 @@ class ApplicationEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     application: Mapped[Application] = relationship(back_populates="events")
+
+
+class Attachment(db.Model):
+    """Material a resident sent through the chat (a photo of a certificate, a voice note)."""
+
+    __tablename__ = "application_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    media_id: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

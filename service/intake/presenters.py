@@ -6,11 +6,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from service.auth.models import StaffUser
+from service.clock import utcnow
 from service.extensions import db
 from service.intake import access, applicants, deadlines, followers
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
-from service.intake.models import Application, utcnow
+from service.intake.models import Application
 from service.intake.time_limits import limits_for
 from service.intake.wording import status_message
 

@@ -59,7 +59,7 @@ def add_note(openid: str, case_no: str, text: str) -> None:
 
 def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_no: str | None = None) -> str | None:
     """Attach a photo to the resident's newest open application (or the one named); its case number."""
-    from service.wechat.models import Attachment
+    from service.intake.models import Attachment
 
     with use_case() as uow:
         candidates = followers.followed(openid, open_only=True)

@@ -14,6 +14,7 @@ from service.auth import audit
 from service.auth.actor import Actor
 from service.auth.models import StaffUser
 from service.clock import today as beijing_today
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
 from service.intake import access, applicants, deadlines, followers
@@ -21,7 +22,7 @@ from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
 from service.intake.materials import checklist_for
-from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village, utcnow
+from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village
 from service.intake.presenters import application_detail
 from service.intake.time_limits import INTAKES, SCHEMES, limits_for
 from service.unit_of_work import use_case

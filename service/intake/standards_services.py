@@ -10,10 +10,10 @@ from service.auth import audit
 from service.auth.actor import Actor
 from service.auth.models import CASE_ROLES, StaffUser
 from service.clock import today as beijing_today
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.intake import standards as st
-from service.intake.models import utcnow
 from service.intake.standards_store import CountyStandardVersion, row_on, rows_of, standards_on
 from service.unit_of_work import use_case
 

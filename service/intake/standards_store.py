@@ -5,9 +5,9 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.clock import utcnow
 from service.extensions import db
 from service.intake import standards as st
-from service.intake.models import utcnow
 
 
 class CountyStandardVersion(db.Model):

@@ -3,9 +3,9 @@
 Public functions:
 - enqueue_for_event(app, action): called by the intake's _record for every recorded action;
 - enqueue_cs_text(openid, text, ...): a customer-service follow-up through the outbox (WeChat dialogue);
-- record_template_result(openid, msgid, status): TEMPLATESENDJOBFINISH from the WeChat callback
-  (init_app registers on_wechat_event with service.wechat.chat.EVENT_HOOKS, which calls it);
-- init_app(app): adapters, staff API, the `flask notify` commands and the delivery-receipt hook.
+- on_wechat_event(msg): a silent WeChat event; the root hands it to service.wechat.inbound, and a
+  TEMPLATESENDJOBFINISH updates the notice's delivery (record_template_result);
+- init_app(app): adapters, staff API, the `flask notify` commands.
 """
 
 from flask import Flask
@@ -16,7 +16,7 @@ __all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_wechat_event"
 
 
 def on_wechat_event(msg) -> None:
-    """A silent WeChat event (service.wechat.chat.EVENT_HOOKS): TEMPLATESENDJOBFINISH updates delivery."""
+    """A silent WeChat event (wired at the root into service.wechat.inbound): a receipt updates delivery."""
     if msg.event != "TEMPLATESENDJOBFINISH" or not msg.from_user or not (msg.msg_id or "").isdigit():
         return
     record_template_result(msg.from_user, int(msg.msg_id), msg.status or "")
@@ -28,10 +28,7 @@ def init_app(app: Flask) -> None:
     from service.notify.adapters import Adapters
     from service.notify.cli import notify_cli
     from service.notify.views import blp
-    from service.wechat import chat
 
     app.extensions["notify"] = Adapters(app)
     api.register_blueprint(blp)
     app.cli.add_command(notify_cli)
-    if on_wechat_event not in chat.EVENT_HOOKS:
-        chat.EVENT_HOOKS.append(on_wechat_event)

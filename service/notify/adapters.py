@@ -8,8 +8,8 @@ import logging
 import requests
 from flask import Flask
 
+from service.notify.sms_client import SMSClient
 from service.wechat.api_client import WeChatClient
-from service.wechat.sms_client import SMSClient
 from service.wechat.token_store import RedisTokenStore, TokenStore
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import uuid
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 
 # Row states. pending: due at next_attempt_at; sending: claimed by a worker until lease_until;
 # sent: accepted by WeChat / the gateway; delivered: WeChat's TEMPLATESENDJOBFINISH said success;

@@ -17,8 +17,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from service.notify.sms_client import SMSError
 from service.wechat.api_client import WeChatAPIError
-from service.wechat.sms_client import SMSError
 
 RETRY, FALLBACK, DEAD, SLOW_DOWN = "retry", "fallback", "dead", "slow_down"
 

@@ -10,11 +10,12 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from service.auth.actor import Actor
+from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.intake.followers import active_openids
 from service.intake.identity import mask_openid, mask_phone
-from service.intake.models import Application, County, utcnow
+from service.intake.models import Application, County
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, KIND_LABELS, application_context, base_context
 from service.notify.models import (

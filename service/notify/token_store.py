@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from service.intake.models import utcnow
+from service.clock import utcnow
 from service.notify.models import WeChatAccessToken
 from service.wechat.token_store import TokenLockTimeout
 

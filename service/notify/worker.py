@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import clock
+from service import clock, housekeeping
+from service.chat import reminders
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 from service.notify import periodic, policy, queue, ratelimit
 from service.notify.adapters import adapters
 from service.notify.models import APPLICANT, SMS, WECHAT_CS, WECHAT_TEMPLATE
+from service.notify.sms_client import SMSError
 from service.ops import heartbeat
-from service.wechat import reminders, retention
 from service.wechat.api_client import WeChatAPIError
-from service.wechat.sms_client import SMSError
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Worker:
         local = self.beijing_now()
         periodic.enqueue_overdue_apologies(local.date())
         reminders.remind_stalled(self.now(), local.hour)
-        retention.sweep(self.now())
+        housekeeping.sweep(self.now())
         if local.hour >= self.digest_hour:
             periodic.enqueue_staff_digests(local.date())
 

@@ -7,8 +7,8 @@ import time
 from sqlalchemy import DateTime, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 from service.unit_of_work import use_case
 
 BEAT_EVERY_SECONDS = 15.0  # a write per loop would cost the busy worker a commit every poll

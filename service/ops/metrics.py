@@ -139,8 +139,8 @@ class DatabaseFigures:
         yield from families
 
     def _read(self, session):
-        from service.clock import today
-        from service.intake.models import Application, utcnow
+        from service.clock import today, utcnow
+        from service.intake.models import Application
         from service.notify.models import DEAD, UNSETTLED, Notification
         from service.ops.heartbeat import WorkerHeartbeat
 

@@ -51,7 +51,7 @@ def admin_settings(actor):
 
 
 def _packaged_faq() -> list[dict]:
-    from service.wechat.ports import packaged_faq
+    from service.chat.ports import packaged_faq
 
     return packaged_faq()
 

@@ -1,14 +1,14 @@
 """微信留言: the chat's handed-off messages for hotline operators and county staff, answered from the page.
 
-Every step is service.wechat.handoffs: the same use cases as /api/v1/handoffs.
+Every step is service.handoffs.services: the same use cases as /api/v1/handoffs.
 """
 
 from flask import flash, redirect, render_template, request, url_for
 
 from service.errors import Conflict, InvalidInput
+from service.handoffs import services as handoffs
 from service.request_limits import bounded_int
 from service.web.pages import bp, staff_page
-from service.wechat import handoffs
 
 
 def _render(actor, status: str, *, code: int = 200, errors: dict | None = None, problem: str | None = None,

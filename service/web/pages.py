@@ -119,7 +119,7 @@ def _page_context():
     if not request.blueprint == "web":
         return {}
     from service.auth.services import actor_of
-    from service.wechat import handoffs
+    from service.handoffs import services as handoffs
 
     try:
         user = current_user()

@@ -20,8 +20,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 from service.shared_redis import fast_redis
 from service.unit_of_work import use_case
 from service.wechat.models import DeliveredMessage

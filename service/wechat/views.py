@@ -1,4 +1,5 @@
-"""The /wechat callback: authenticate before reading, answer once, answer fast. Thin: chat.handle does the work."""
+"""The /wechat callback: authenticate before reading, answer once, answer fast. Thin: the inbound handler
+(service.wechat.inbound, wired with the conversation at the root) does the work."""
 
 import logging
 
@@ -6,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from service.intake.identity import mask_openid
 from service.ops import metrics
-from service.wechat import chat, dedupe
+from service.wechat import dedupe
 from service.wechat.callback import CallbackHandler
 from service.wechat.errors import BodyTooLarge, CallbackError, Replayed
 from service.wechat.replies import text_reply
@@ -54,7 +55,7 @@ def receive():
         log.warning("wechat callback refused: %s", type(exc).__name__)
         abort(exc.http_status)
     try:
-        reply = chat.handle(msg)
+        reply = current_app.extensions["wechat_inbound"].handle(msg)
     except dedupe.StillPending:
         log.info("wechat message still being handled by another worker; WeChat will ask again")
         return Response("", status=503)

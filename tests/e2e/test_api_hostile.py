@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from service.auth.models import ApiToken
 from service.extensions import db
+from service.handoffs.models import Handoff
 from service.intake.models import Application, ApplicationEvent
 from service.notify.models import Notification
-from service.wechat.models import Handoff
 from tests.conftest import login
 from tests.e2e.test_api import CALL
 

@@ -7,8 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import Application, ApplicationEvent, utcnow
+from service.intake.models import Application, ApplicationEvent
 from tests.conftest import login
 from tests.e2e.test_api import CALL
 from tests.integration.wechat.conftest import WeChat
@@ -157,7 +158,7 @@ def test_with_redis_the_counts_live_in_redis(app, case_no):
 def test_ended_windows_are_swept_by_the_housekeeping(app, runner, case_no):
     look_up(app, case_no, "1234")
     assert db.session.scalar(select(func.count()).select_from(_counters())) == 2  # the case and the source
-    assert "removed 0 old keys" in runner.invoke(args=["wechat", "purge-dedupe"]).output
+    assert "removed 0 old keys" in runner.invoke(args=["housekeeping"]).output
     _expire_windows()
-    assert "removed 2 old keys" in runner.invoke(args=["wechat", "purge-dedupe"]).output
+    assert "removed 2 old keys" in runner.invoke(args=["housekeeping"]).output
     assert db.session.scalar(select(func.count()).select_from(_counters())) == 0

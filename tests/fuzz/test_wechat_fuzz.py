@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from service.wechat.simulator import inbound_xml
+from service.devtools.simulator import inbound_xml
 from service.wechat.xmlsafe import cdata, parse_xml
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None, derandomize=True,

@@ -61,7 +61,7 @@ def test_investigation_problems_are_named_and_nothing_is_written(county, overrid
 
 
 def test_another_cases_member_and_photo_are_refused(county):
-    from service.wechat.models import Attachment
+    from service.intake.models import Attachment
 
     first, second = accepted(county), accepted(county, name="王桂兰", id_number=None, phone="13900001111")
     stranger = save(county, first)["members"][1]["id"]

@@ -4,12 +4,12 @@ one still commits its own work, and on SQLite a savepoint taken before any write
 import pytest
 from sqlalchemy import func, select
 
+from service.chat.models import Conversation
 from service.errors import Conflict
 from service.extensions import db
 from service.intake import services
 from service.intake.models import Applicant, Application, County
 from service.unit_of_work import UnitOfWork
-from service.wechat.models import Conversation
 from tests.integration.test_use_cases import PAYLOAD
 
 

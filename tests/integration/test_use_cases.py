@@ -208,8 +208,10 @@ def test_a_caller_without_an_id_number_looks_up_with_the_phone(county):
 
 
 def test_seed_demo_is_safe_to_run_twice(app, runner):
-    first = runner.invoke(args=["seed-demo"])
-    second = runner.invoke(args=["seed-demo"])
+    from service.devtools.cli import seed_demo_command
+
+    first = runner.invoke(seed_demo_command)
+    second = runner.invoke(seed_demo_command)
     assert "30 applications created" in first.output and "0 applications created" in second.output
     assert db.session.scalar(select(func.count(Application.id))) == 30
     statuses = set(db.session.scalars(select(Application.status)))

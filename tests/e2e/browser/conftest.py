@@ -71,7 +71,7 @@ def live_server(playwright_browser, sqlite_template, tmp_path_factory):
     from werkzeug.serving import make_server
 
     from service import create_app
-    from service.intake.demo import seed_demo
+    from service.devtools.demo import seed_demo
 
     path = tmp_path_factory.mktemp("browser") / "live.db"
     shutil.copy(sqlite_template, path)

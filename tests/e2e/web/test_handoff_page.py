@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from service.extensions import db
+from service.handoffs.models import Handoff
 from service.notify.models import Notification
-from service.wechat.models import Handoff
 from tests.integration.wechat.conftest import WeChat
 
 REPORT = "我要举报村里有人骗低保<script>alert(1)</script>"

@@ -8,12 +8,12 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import insert, select, update
 
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.extensions import db
 from service.intake import services
 from service.intake.models import Application
 from service.notify.models import WECHAT_TEMPLATE, Notification
 from service.notify.worker import Worker
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 MORNING = dt.datetime(2026, 11, 23, 7, 0)  # before the digest hour: no digests unless a test asks

@@ -5,8 +5,9 @@ from collections import defaultdict
 
 from sqlalchemy import update
 
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import Application, utcnow
+from service.intake.models import Application
 from service.notify import queue
 from service.notify.adapters import adapters
 from service.notify.models import DEAD, PENDING, SENDING, SENT, Notification

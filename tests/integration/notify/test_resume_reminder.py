@@ -4,9 +4,9 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from service.chat.models import Conversation
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
-from service.wechat.models import Conversation
 from tests.integration.notify.conftest import make_worker
 from tests.integration.wechat.conftest import WeChat
 

@@ -5,12 +5,12 @@ import time
 
 import pytest
 
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.extensions import db
 from service.notify.adapters import Adapters
 from service.notify.models import SENT
 from service.notify.token_store import CachedTokenStore, DatabaseTokenStore
 from service.wechat.api_client import TokenInvalid, WeChatClient
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from tests.integration.notify.conftest import accepted_templates, drain, rows
 
 

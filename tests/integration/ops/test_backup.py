@@ -72,8 +72,8 @@ def test_a_dump_restores_into_a_new_database_the_service_runs_on(databases, tmp_
     source = _app(source_url)
     with source.app_context():
         upgrade(directory=MIGRATIONS)
+        from service.devtools.demo import seed_demo
         from service.extensions import db
-        from service.intake.demo import seed_demo
         from tests.conftest import county_facts
         from tests.e2e.web.conftest import open_case
 

@@ -4,7 +4,7 @@ calendar warning for an uncovered year says what to do."""
 import datetime as dt
 import logging
 
-from service.wechat.fake_api import FakeWeChatAPI
+from service.devtools.fake_api import FakeWeChatAPI
 
 
 def _push(app, runner, fake):

@@ -1,7 +1,7 @@
 import pytest
 
+from service.devtools.simulator import inbound_xml
 from service.wechat.callback import signed_request
-from service.wechat.simulator import inbound_xml
 from service.wechat.xmlsafe import parse_xml
 
 

@@ -6,12 +6,12 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from service.devtools.simulator import inbound_xml
 from service.extensions import db
 from service.intake.models import Application
 from service.wechat.callback import signed_request
 from service.wechat.crypto import MessageCrypto, signature
 from service.wechat.models import DeliveredMessage
-from service.wechat.simulator import inbound_xml
 from service.wechat.xmlsafe import parse_xml
 from tests.integration.wechat.test_chat import DIBAO
 
@@ -107,7 +107,7 @@ def test_safe_mode_decrypts_and_answers_encrypted(app, client, county):
 
 
 def test_unsubscribe_forgets_the_conversation_and_template_results_are_silent(wechat):
-    from service.wechat.models import Conversation
+    from service.chat.models import Conversation
 
     wechat.say("想申请低保")
     assert db.session.get(Conversation, "o_resident_a") is not None

@@ -6,11 +6,12 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from service.chat.models import Conversation
+from service.devtools.simulator import inbound_xml
 from service.extensions import db
+from service.handoffs.models import Handoff
 from service.wechat.callback import signed_request
 from service.wechat.crypto import MessageCrypto, signature
-from service.wechat.models import Conversation, Handoff
-from service.wechat.simulator import inbound_xml
 from service.wechat.xmlsafe import parse_xml
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

@@ -6,8 +6,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from service.chat.models import Conversation
 from service.extensions import db
-from service.wechat.models import Conversation, DeliveredMessage
+from service.wechat.models import DeliveredMessage
 
 
 def _xml(**fields) -> str:

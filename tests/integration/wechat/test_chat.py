@@ -113,7 +113,7 @@ def test_binding_guesses_are_limited_for_an_hour(wechat, county):
     from sqlalchemy import update
 
     from service.attempts import AttemptCounter
-    from service.intake.models import utcnow
+    from service.clock import utcnow
 
     for _ in range(5):
         wechat.say("绑定 26000000000 1234")
@@ -124,7 +124,7 @@ def test_binding_guesses_are_limited_for_an_hour(wechat, county):
 
 
 def test_an_image_during_an_open_application_becomes_material(wechat, county):
-    from service.wechat.models import Attachment
+    from service.intake.models import Attachment
 
     assert "先用文字" in wechat.say("/image")
     wechat.conversation(*DIBAO[:4])
@@ -159,7 +159,7 @@ def test_voice_recognition_goes_through_the_same_dialogue(wechat, county):
 def test_a_half_finished_conversation_resumes_with_a_reminder_and_expires_after_a_day(wechat, county):
     import datetime as dt
 
-    from service.wechat.models import Conversation
+    from service.chat.models import Conversation
 
     wechat.conversation(*DIBAO[:3])
     conv = db.session.get(Conversation, "o_resident_a")
@@ -213,7 +213,7 @@ def test_the_time_limit_told_to_the_resident_is_the_countys_own(wechat, county):
 
 @pytest.mark.parametrize("words", ["谢谢", "谢谢恁了", "太感谢了，辛苦你们了"])
 def test_thanks_are_answered_politely_and_open_no_handoff(wechat, county, words):
-    from service.wechat.models import Handoff
+    from service.handoffs.models import Handoff
 
     reply = wechat.say(words)
     assert reply.startswith("不客气") and "0561-12345" in reply
@@ -222,7 +222,7 @@ def test_thanks_are_answered_politely_and_open_no_handoff(wechat, county, words)
 
 @pytest.mark.parametrize("words", ["批了没有", "俺那个申请咋样了", "到哪一步了"])
 def test_a_progress_question_in_any_wording_answers_progress(wechat, county, words):
-    from service.wechat.models import Handoff
+    from service.handoffs.models import Handoff
 
     done = wechat.conversation(*DIBAO, "1")[-1]
     case_no = done.split("案件号：")[1][:11]

@@ -71,6 +71,6 @@ def test_a_random_walk_of_four_residents_never_breaks_the_dialogue(wechat, count
 
 
 def _inbound(line: str, openid: str) -> str:
-    from service.wechat.simulator import inbound_xml
+    from service.devtools.simulator import inbound_xml
 
     return inbound_xml(line, openid)

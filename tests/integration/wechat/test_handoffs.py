@@ -4,10 +4,11 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from service.chat.models import Conversation
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
+from service.handoffs.models import Handoff
 from service.notify.models import Notification
-from service.wechat.models import Conversation, Handoff
 from tests.conftest import login
 
 REPORT = "我要举报村里有人骗低保"
@@ -46,7 +47,7 @@ def test_none_of_these_hands_the_first_words_to_a_person(wechat, county):
 
 
 def test_a_retried_delivery_is_kept_once(wechat, county):
-    from service.wechat.simulator import inbound_xml
+    from service.devtools.simulator import inbound_xml
 
     xml = inbound_xml(REPORT, wechat.openid)
     assert wechat.post_xml(xml).status_code == 200

@@ -7,11 +7,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from service.devtools.simulator import inbound_xml
 from service.extensions import db
 from service.intake.models import Application
 from service.wechat.dedupe import PENDING
 from service.wechat.messages import message_from_dict
-from service.wechat.simulator import inbound_xml
 from service.wechat.xmlsafe import parse_xml
 from tests.integration.wechat.test_chat import DIBAO
 

@@ -4,11 +4,11 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from service.chat.models import Conversation
+from service.chat.reminders import remind_stalled
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
 from service.notify.models import Notification
-from service.wechat.models import Conversation
-from service.wechat.reminders import remind_stalled
 
 FIRST_WORDS = "俺家老汉瘫在床上好几年了，想吃低保"
 

@@ -5,10 +5,10 @@ import json
 
 from sqlalchemy import text, update
 
+from service.chat.models import Conversation
+from service.chat.retention import forget_lapsed_forms
+from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import utcnow
-from service.wechat.models import Conversation
-from service.wechat.retention import forget_lapsed_forms
 
 ID = "11010519491231002X"
 FORM = ["俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", ID, "13812345678"]
@@ -47,7 +47,7 @@ def test_a_form_idle_past_a_day_is_emptied_and_the_resident_told_it_lapsed(wecha
     db.session.execute(update(Conversation).where(Conversation.openid == wechat.openid)
                        .values(updated_at=utcnow() - dt.timedelta(hours=25)))
     db.session.commit()
-    assert "emptied 1 lapsed forms" in runner.invoke(args=["wechat", "purge-dedupe"]).output
+    assert "emptied 1 lapsed forms" in runner.invoke(args=["housekeeping"]).output
 
 
 def test_a_form_inside_its_day_is_kept(wechat, county):

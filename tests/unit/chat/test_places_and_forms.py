@@ -1,8 +1,8 @@
 import pytest
 
-from service.intake.demo import TOWNSHIPS
-from service.wechat.forms import parse_choice, parse_count
-from service.wechat.places import Place, core, match_villages, nearest
+from service.chat.forms import parse_choice, parse_count
+from service.chat.places import Place, core, match_villages, nearest
+from service.devtools.demo import TOWNSHIPS
 
 PLACES = [Place(i, v, t) for i, (t, v) in enumerate((t, v) for t, vs in TOWNSHIPS.items() for v in vs)]
 

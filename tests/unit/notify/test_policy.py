@@ -3,8 +3,8 @@
 import pytest
 
 from service.notify import policy
+from service.notify.sms_client import SMSPermanentError, SMSTransientError
 from service.wechat.api_client import TokenInvalid, WeChatAPIError
-from service.wechat.sms_client import SMSPermanentError, SMSTransientError
 
 
 def test_backoff_doubles_from_the_base_and_stops_at_the_cap():

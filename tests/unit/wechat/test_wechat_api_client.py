@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.wechat.api_client import TokenInvalid, WeChatAPIError, WeChatClient
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.wechat.token_store import MemoryTokenStore
 
 OPENID = "oUSER_0penid_abcdefgh12"

@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET, FakeWeChatAPI
-from service.wechat.sms_client import SMSClient, SMSPermanentError, SMSTransientError
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET, FakeWeChatAPI
+from service.notify.sms_client import SMSClient, SMSPermanentError, SMSTransientError
 
 TOKEN_PARAMS = {"grant_type": "client_credential", "appid": DEFAULT_APPID, "secret": DEFAULT_SECRET}
 
@@ -111,7 +111,7 @@ def test_fake_is_thread_safe_under_concurrent_requests(fake_wechat):
 
 def test_standalone_module_serves_until_stopped():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.wechat.fake_api", "--port", "0"],
+        [sys.executable, "-m", "service.devtools.fake_api", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

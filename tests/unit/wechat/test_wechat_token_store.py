@@ -8,8 +8,8 @@ import time
 import pytest
 import redis as redis_lib
 
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.wechat.api_client import WeChatAPIError, WeChatClient
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.wechat.token_store import MemoryTokenStore, RedisTokenStore, TokenLockTimeout
 
 

@@ -8,7 +8,7 @@ import requests
 from wechatpy import WeChatClient as WechatpyClient
 from wechatpy.exceptions import WeChatClientException
 
-from service.wechat.fake_api import DEFAULT_APPID, DEFAULT_SECRET
+from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 
 OPENID = "oUSER_0penid_abcdefgh12"
 

@@ -10,14 +10,15 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from service.auth.actor import Actor
-from service.clock import to_beijing
+from service.chat.models import Conversation
+from service.clock import to_beijing, utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
+from service.handoffs.models import Handoff
 from service.intake.identity import mask_openid, mask_phone
-from service.intake.models import Application, Follower, utcnow
+from service.intake.models import Application, Follower
 from service.intake.workflow import STATUS_LABELS
 from service.unit_of_work import use_case
-from service.wechat.models import Conversation, Handoff
 
 ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
 STATUSES = ("open", "answered", "closed")

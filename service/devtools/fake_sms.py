@@ -3,7 +3,7 @@
 Records every request (.received, GET /_fake/received) and dedupes nothing, so tests can see
 repeats by idempotency_key. Failures are scripted like the WeChat fake: fail(errcode=...) answers
 HTTP 400 {"ok": false, "error": "rejected", "code": errcode}; http_status, delay and down as there.
-Standalone: `python -m service.wechat.fake_sms --port 8802`.
+Standalone: `python -m service.devtools.fake_sms --port 8802`.
 """
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ import hashlib
 from flask import current_app
 from sqlalchemy import select
 
+from service.chat import prompts as P
+from service.chat.models import Conversation
+from service.chat.turn import EXPIRES
 from service.extensions import db
 from service.notify.periodic import enqueue_once
 from service.notify.services import enqueue_cs_text
-from service.wechat import prompts as P
-from service.wechat.chat import EXPIRES
-from service.wechat.models import Conversation
 
 DAYTIME = range(8, 21)  # Beijing hours when a nudge may arrive; a pause at night is nudged next morning
 SPARE = dt.timedelta(hours=1)  # no nudge when the half-filled form lapses within the hour

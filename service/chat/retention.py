@@ -1,5 +1,5 @@
 """Keep residents' half-filled forms no longer than they are useful (PIPL: collect and keep only what the
-procedure needs). Run by the notification worker's scan; `flask wechat purge-dedupe` does the same by hand.
+procedure needs). Part of the housekeeping sweep (service.housekeeping), run by the worker's scan and by `flask housekeeping`.
 """
 
 import datetime as dt
@@ -7,12 +7,10 @@ import logging
 
 from sqlalchemy import update
 
-from service.attempts import DatabaseCounters
+from service.chat.models import Conversation
+from service.chat.turn import EXPIRES
 from service.extensions import db
 from service.unit_of_work import use_case
-from service.wechat.chat import EXPIRES
-from service.wechat.dedupe import DatabaseDedupe
-from service.wechat.models import Conversation
 
 log = logging.getLogger(__name__)
 LAPSED = "lapsed"  # the form is gone; the resident's next message is told it lapsed (chat._lapse)
@@ -30,9 +28,3 @@ def forget_lapsed_forms(now: dt.datetime) -> int:
     if result.rowcount:
         log.info("lapsed chat forms emptied: %d", result.rowcount)
     return result.rowcount
-
-
-def sweep(now: dt.datetime) -> tuple[int, int]:
-    """(old dedupe keys and ended attempt windows dropped, lapsed forms emptied)."""
-    windows = DatabaseCounters().purge(now)  # committed with the dedupe purge
-    return windows + DatabaseDedupe().purge(now), forget_lapsed_forms(now)

@@ -1,6 +1,7 @@
-"""One inbound WeChat message, handled once: dedupe, load the conversation under a lock, answer, store.
+"""One turn of the conversation: load the resident's conversation under a lock, answer, store it.
 
-Every message type and event gets an answer; `success` where there is nothing to say.
+Every message type and event gets an answer; "" where there is nothing to say (the protocol edge,
+service.wechat.inbound, claims the delivery, answers `success` for "" and commits).
 """
 
 import copy
@@ -11,49 +12,43 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from service.chat import prompts as P
+from service.chat.dialogue import Dialogue, idle
+from service.chat.models import Conversation
+from service.chat.ports import DatabasePorts
+from service.clock import utcnow
 from service.extensions import db
 from service.intake import resident
 from service.intake.applicants import protector
 from service.intake.identity import mask_openid
-from service.intake.models import utcnow
-from service.unit_of_work import use_case
-from service.wechat import prompts as P
-from service.wechat.dedupe import DatabaseDedupe, dedupe_store
-from service.wechat.dialogue import Dialogue, idle
-from service.wechat.messages import InboundMessage, dedupe_key
-from service.wechat.models import Conversation
-from service.wechat.ports import DatabasePorts
-from service.wechat.replies import SUCCESS
 
 log = logging.getLogger(__name__)
 EXPIRES = dt.timedelta(hours=24)
 RESUME_AFTER = dt.timedelta(minutes=10)
-SILENT_EVENTS = {"VIEW", "LOCATION", "TEMPLATESENDJOBFINISH", "subscribe_msg_popup_event",
-                 "subscribe_msg_change_event", "subscribe_msg_sent_event", "MASSSENDJOBFINISH"}
-EVENT_HOOKS: list = []  # callables(msg) for events other packages consume (delivery receipts)
 
 
-def handle(msg: InboundMessage) -> str:
-    """The reply body's plaintext: a text answer or `success`."""
-    store, key = dedupe_store(), dedupe_key(msg)
-    claimed = False
-    try:
-        with use_case() as uow:
-            claimed, previous = store.claim(key)
-            if not claimed:
-                log.info("wechat retry answered from the first delivery", extra={"fields": {"type": msg.msg_type}})
-                return previous or SUCCESS
-            reply = _dispatch(msg)
-            if isinstance(store, DatabaseDedupe):
-                store.remember(key, reply)
-            uow.commit()
-    except BaseException:
-        if claimed:  # never another worker's pending claim
-            store.release(key)
-        raise
-    if not isinstance(store, DatabaseDedupe):
-        store.remember(key, reply)
-    return reply
+def reply(msg) -> str:
+    """The answer to one message or event (a wechat InboundMessage), "" when there is nothing to say. Runs
+    inside the caller's unit of work (service.wechat.inbound), which claims the delivery and commits."""
+    kind = msg.event if msg.is_event else msg.msg_type
+    if kind == "unsubscribe":
+        conversation = db.session.get(Conversation, msg.from_user)
+        if conversation is not None:
+            db.session.delete(conversation)
+        return ""
+    conversation = _conversation(msg.from_user)
+    # a deep copy: the JSON column is only written when the new value differs from the loaded one
+    data, kept = _opened(copy.deepcopy(conversation.data or {}))
+    state = {"step": conversation.step, "data": data}
+    state["data"].pop("_meta", None)  # bind attempts were counted here before service.intake.guessing
+    prefix = _lapse(conversation, state)
+    ports = DatabasePorts(msg.from_user)
+    dialogue = Dialogue(ports)
+    answer = _answer(kind, msg, state, dialogue, ports)
+    now = utcnow()
+    conversation.step, conversation.data = state["step"], _sealed(state["data"], kept)
+    conversation.updated_at, conversation.last_inbound_at = now, now
+    return (prefix + answer) if answer else ""
 
 
 def _conversation(openid: str) -> Conversation:
@@ -66,32 +61,6 @@ def _conversation(openid: str) -> Conversation:
     db.session.execute(insert(Conversation).values(openid=openid, step="idle", data={}, updated_at=utcnow())
                        .on_conflict_do_nothing())
     return db.session.scalars(locked).one()
-
-
-def _dispatch(msg: InboundMessage) -> str:
-    kind = msg.event if msg.is_event else msg.msg_type
-    if msg.is_event and kind in SILENT_EVENTS:
-        for hook in EVENT_HOOKS:
-            hook(msg)
-        return SUCCESS
-    if kind == "unsubscribe":
-        conversation = db.session.get(Conversation, msg.from_user)
-        if conversation is not None:
-            db.session.delete(conversation)
-        return SUCCESS
-    conversation = _conversation(msg.from_user)
-    # a deep copy: the JSON column is only written when the new value differs from the loaded one
-    data, kept = _opened(copy.deepcopy(conversation.data or {}))
-    state = {"step": conversation.step, "data": data}
-    state["data"].pop("_meta", None)  # bind attempts were counted here before service.intake.guessing
-    prefix = _lapse(conversation, state)
-    ports = DatabasePorts(msg.from_user)
-    dialogue = Dialogue(ports)
-    reply = _answer(kind, msg, state, dialogue, ports)
-    now = utcnow()
-    conversation.step, conversation.data = state["step"], _sealed(state["data"], kept)
-    conversation.updated_at, conversation.last_inbound_at = now, now
-    return (prefix + reply) if reply != SUCCESS else reply
 
 
 SEALED_FIELDS = ("id_number", "guardian_id_number")  # encrypted at rest, as in the applicants table
@@ -135,7 +104,7 @@ def _lapse(conversation: Conversation, state: dict) -> str:
     return ""
 
 
-def _answer(kind: str, msg: InboundMessage, state: dict, dialogue: Dialogue, ports: DatabasePorts) -> str:
+def _answer(kind: str, msg, state: dict, dialogue: Dialogue, ports: DatabasePorts) -> str:
     if kind == "text":
         return dialogue.handle_text(state, msg.content or "")
     if kind == "voice":
@@ -155,7 +124,7 @@ def _answer(kind: str, msg: InboundMessage, state: dict, dialogue: Dialogue, por
     return P.UNKNOWN_EVENT
 
 
-def _image(msg: InboundMessage, state: dict) -> str:
+def _image(msg, state: dict) -> str:
     if state["step"] not in ("idle", "existing", "bind_case", "bind_last4") and "form" in state["data"]:
         state["data"].setdefault("pending_media", []).append({"media_id": msg.media_id, "url": msg.pic_url})
         return P.ATTACHED_PENDING
@@ -163,7 +132,7 @@ def _image(msg: InboundMessage, state: dict) -> str:
     return P.ATTACHED.format(case_no=case_no) if case_no else P.IMAGE_NO_CASE
 
 
-def _location(msg: InboundMessage, state: dict, dialogue: Dialogue, ports: DatabasePorts) -> str:
+def _location(msg, state: dict, dialogue: Dialogue, ports: DatabasePorts) -> str:
     found = ports.nearest_township(msg.location_x, msg.location_y) if msg.location_x is not None else None
     if not found:
         return P.NO_LOCATION_MATCH

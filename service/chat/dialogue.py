@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
+from service.chat import prompts as P
+from service.chat.forms import FIELDS_BY_INTAKE, parse_choice, parse_count
 from service.intake.identity import (
     id_number_problem,
     mask_id_number,
@@ -18,8 +20,6 @@ from service.intake.identity import (
     phone_problem,
     typed,
 )
-from service.wechat import prompts as P
-from service.wechat.forms import FIELDS_BY_INTAKE, parse_choice, parse_count
 
 CANCEL = {"取消", "退出", "不办了", "算了"}
 RESTART = {"重新开始", "重来", "重新申请"}

@@ -7,7 +7,7 @@
         fake.block_user("o-unfollowed", 43004)
         fake.received                      # every request, in order
 
-Standalone: `python -m service.wechat.fake_api --port 8801`. Over HTTP, besides the common
+Standalone: `python -m service.devtools.fake_api --port 8801`. Over HTTP, besides the common
 /_fake/* controls (fake_http.py): POST /_fake/tokens {"action": "expire"|"revoke"} and
 POST /_fake/users {"openid", "errcode"} (errcode null clears). It dedupes nothing.
 """

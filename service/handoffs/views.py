@@ -5,8 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from service.api_schemas import HandoffListSchema, HandoffSchema
 from service.auth.guard import require_staff
+from service.handoffs import services as handoffs
 from service.request_limits import row_id
-from service.wechat import handoffs
 
 blp = Blueprint("handoffs", __name__, url_prefix="/api/v1/handoffs",
                 description="微信留言：机器人转人工的居民消息与回复")

@@ -10,20 +10,20 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import select
 
+from service.chat.places import Place, core, match_villages, nearest
 from service.errors import Forbidden
 from service.extensions import db
+from service.handoffs import services as handoffs
 from service.intake import guessing, resident
 from service.intake.case_numbers import normalise
 from service.intake.models import County, Township, Village
 from service.nlp import Thresholds, ladder, route
 from service.ops import metrics
-from service.wechat import handoffs
-from service.wechat.places import Place, core, match_villages, nearest
 
 
 @functools.cache
 def packaged_faq() -> list[dict]:  # read once per process: it only changes with a release
-    return json.loads(resources.files("service.wechat").joinpath("data/faq.json").read_text("utf-8"))
+    return json.loads(resources.files("service.chat").joinpath("data/faq.json").read_text("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,13 @@ class CountySnapshot:
     positions: list[tuple[str, float, float]]
 
 
-_snapshots: dict[tuple[str, str], tuple[float, CountySnapshot]] = {}
-
-
 def county_snapshot() -> CountySnapshot:
-    """The county's places, read at most once per WECHAT_PLACES_CACHE_SECONDS per process: they change
-    rarely, and re-reading them cost two queries on most chat turns."""
+    """The county's places, read at most once per WECHAT_PLACES_CACHE_SECONDS per app: they change
+    rarely, and re-reading them cost two queries on most chat turns. Kept on the app, never the module."""
     code = current_app.config["COUNTY_CODE"]
-    key = (str(db.engine.url), code)
+    snapshots = current_app.extensions.setdefault("chat_county_snapshots", {})
     ttl = current_app.config.get("WECHAT_PLACES_CACHE_SECONDS", 60)
-    cached = _snapshots.get(key)
+    cached = snapshots.get(code)
     if cached and time.monotonic() - cached[0] < ttl:
         return cached[1]
     county = db.session.scalars(select(County).where(County.code == code)).first()
@@ -61,7 +58,7 @@ def county_snapshot() -> CountySnapshot:
     snapshot = CountySnapshot(county.id, county.name, dict(county.settings or {}),
                               [Place(v_id, v_name, t_name) for v_id, v_name, t_name in rows],
                               [tuple(p) for p in positions])
-    _snapshots[key] = (time.monotonic(), snapshot)
+    snapshots[code] = (time.monotonic(), snapshot)
     return snapshot
 
 

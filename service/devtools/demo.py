@@ -14,22 +14,23 @@ from sqlalchemy import func, select
 from service.auth.models import StaffUser
 from service.auth.services import actor_of
 from service.clock import today as beijing_today
+from service.clock import utcnow
 from service.extensions import db
 from service.intake import services
 from service.intake import workflow as wf
 from service.intake.identity import check_character
-from service.intake.models import Application, County, utcnow
+from service.intake.models import Application, County
 from service.unit_of_work import use_case
 
 DEMO_PASSWORD = "demo2026"
 DEMO_COUNTY = ("340621", "濉溪县")
 # 孙疃镇 and its 22 villages, 临涣镇 and 韩村镇 with a few, in the county's divisions CSV format
 # (codes in the statistical format; the townships' positions approximate, for the chat's "nearest township")
-DIVISIONS_CSV = "demo_divisions.csv"
+DIVISIONS_CSV = "data/demo_divisions.csv"
 
 
 def _divisions() -> bytes:
-    return resources.files("service.intake").joinpath(DIVISIONS_CSV).read_bytes()
+    return resources.files("service.devtools").joinpath(DIVISIONS_CSV).read_bytes()
 
 
 def _townships() -> dict[str, list[str]]:
@@ -158,8 +159,8 @@ HANDOFFS = [
 
 def _seed_handoffs(county: County) -> None:
     """Two chat messages waiting for a person, so the 微信留言 page has something to answer in the demo."""
-    from service.wechat import handoffs
-    from service.wechat.models import Conversation
+    from service.chat.models import Conversation
+    from service.handoffs import services as handoffs
 
     for openid, reason, words in HANDOFFS:
         db.session.add(Conversation(openid=openid, step="idle", data={}, last_inbound_at=utcnow()))
