@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # the protocol edge answers through the conversation; delivery receipts go to the notices
     app.extensions["wechat_inbound"] = Inbound(converse=turn.reply, on_silent_event=notify.on_wechat_event)
+    app.extensions["chat_open_windows"] = turn.open_windows  # handoffs show whether a reply can still go out
     app.register_blueprint(wechat_blp)
     from service import web
 
@@ -153,11 +154,9 @@ def _register_cli(app: Flask) -> None:
     from service.housekeeping import housekeeping_command
     from service.intake.cli import calendar_command
     from service.nlp.cli import nlp_cli
-    from service.wechat.cli import wechat_cli
 
     app.cli.add_command(calendar_command)
     app.cli.add_command(nlp_cli)
-    app.cli.add_command(wechat_cli)
     app.cli.add_command(housekeeping_command)
 
 

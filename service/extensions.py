@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 from service.api_schemas import ErrorResponseSchema
@@ -27,6 +28,7 @@ class ReliefApi(Api):
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 api = ReliefApi()
+csrf = CSRFProtect()  # the staff pages' forms only (service.web turns it on per blueprint)
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 # Both log-in doors (/staff/login, /api/v1/auth/login) draw on one per-address budget. Without REDIS_URL
 # flask-limiter counts per worker: the shared guarantees are the account budgets in service.auth.lockout.

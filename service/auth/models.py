@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.clock import utcnow
 from service.extensions import db
-from service.intake.models import Township
 
 ROLES = ("operator", "window", "county", "admin", "auditor")
 CASE_ROLES = tuple(r for r in ROLES if r != "auditor")  # 等保: the auditor reads the audit trail, no cases
@@ -30,7 +29,7 @@ class StaffUser(db.Model):
     # a one-time password (new account, reset) works only to set the account's own (service.auth.passwords)
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    township: Mapped[Township | None] = relationship()
+    township = relationship("Township")  # by name: auth never imports intake (the model is Township or None)
 
 
 class ApiToken(db.Model):

@@ -154,3 +154,9 @@ def _menu(key: str, state: dict, dialogue: Dialogue) -> str:
         return dialogue.fmt(P.CONTACT)
     log.info("unknown menu key", extra={"fields": {"key": key[:40]}})
     return P.UNKNOWN_EVENT
+
+
+def open_windows(openids: set[str], since: dt.datetime) -> set[str]:
+    """Which of these residents wrote since `since` (WeChat's customer-service window is open for them)."""
+    return set(db.session.scalars(select(Conversation.openid).where(
+        Conversation.openid.in_(openids), Conversation.last_inbound_at > since)))

@@ -6,6 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from service.county.cli import county_cli, divisions_cli, staff_cli
+    from service.county.menu_cli import wechat_cli
 
-    for group in (county_cli, divisions_cli, staff_cli):
+    for group in (county_cli, divisions_cli, staff_cli, wechat_cli):
         app.cli.add_command(group)

@@ -7,10 +7,10 @@ message (or an SMS when the 48-hour window has closed and a phone is known).
 
 import datetime as dt
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from service.auth.actor import Actor
-from service.chat.models import Conversation
 from service.clock import to_beijing, utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
@@ -100,9 +100,14 @@ def _residents(openids: set[str]) -> tuple[dict, dict, set]:
             phones.setdefault(openid, phone)
         if case_no and len(cases.setdefault(openid, [])) < 5:
             cases[openid].append({"case_no": case_no, "status_label": STATUS_LABELS.get(status, status)})
-    windows = set(db.session.scalars(select(Conversation.openid).where(
-        Conversation.openid.in_(openids), Conversation.last_inbound_at > utcnow() - CS_WINDOW)))
-    return phones, cases, windows
+    return phones, cases, _open_windows(openids)
+
+
+def _open_windows(openids: set[str]) -> set[str]:
+    """Who may still get a customer-service reply: the chat knows when each resident last wrote, and the
+    root hands its look-up in (app.extensions["chat_open_windows"]); without a chat, nobody."""
+    look_up = current_app.extensions.get("chat_open_windows")
+    return look_up(openids, utcnow() - CS_WINDOW) if look_up else set()
 
 
 def _row(handoff: Handoff, phone: str | None, cases: list[dict], window_open: bool) -> dict:

@@ -11,36 +11,15 @@ import base64
 import binascii
 import datetime as dt
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from service import config as config_module
 from service.config import ConfigError
+from service.ops.findings import HEARTBEAT_MAX_AGE, Finding, ok, problem, warning  # noqa: F401  (re-exported)
 
 GENERATE = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 DEMO_WECHAT = {"WECHAT_TOKEN": "relief-demo-token", "WECHAT_APPID": "wx0000000000demo00"}
 SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT = 32, 12
-HEARTBEAT_MAX_AGE = dt.timedelta(minutes=5)  # the worker beats every 15 s; a scan or a slow batch may delay it
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    message: str
-    fix: str = ""
-    level: str = "ok"  # ok | warning | problem
-
-
-def ok(check: str, message: str) -> Finding:
-    return Finding(check, message)
-
-
-def problem(check: str, message: str, fix: str) -> Finding:
-    return Finding(check, message, fix, "problem")
-
-
-def warning(check: str, message: str, fix: str) -> Finding:
-    return Finding(check, message, fix, "warning")
 
 
 def run_checks(env: dict, instance_path: str, *, now: dt.datetime | None = None) -> list[Finding]:

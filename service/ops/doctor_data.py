@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from service.ops.doctor import HEARTBEAT_MAX_AGE, Finding, ok, problem, warning
+from service.ops.findings import HEARTBEAT_MAX_AGE, Finding, ok, problem, warning
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 NEEDED_ROLES = ("window", "county", "admin", "auditor")

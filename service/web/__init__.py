@@ -6,9 +6,8 @@ queries for counts and figures.
 """
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-csrf = CSRFProtect()
+from service.extensions import csrf
 
 
 def init_app(app: Flask) -> None:

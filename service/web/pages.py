@@ -71,7 +71,7 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.before_request
 def _protect_forms():
-    from service.web import csrf
+    from service.extensions import csrf
 
     # Flask-WTF caches the signed token in g; when an app context outlives one request (tests, CLI
     # helpers) the next request must sign its own session's token, not the previous caller's.

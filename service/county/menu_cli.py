@@ -1,4 +1,5 @@
-"""`flask --app service wechat menu push`: the official account's custom menu."""
+"""`flask --app service wechat menu push`: the county's custom menu sent to its official account. A county
+setting pushed through the API client, so it lives with the county's administration, not the protocol."""
 
 import click
 from flask import current_app
