@@ -6,7 +6,7 @@ FIELDS_BY_INTAKE = {
     "temporary_relief": ("name", "id_number", "phone", "village", "household", "situation"),
     "dibao": ("name", "id_number", "phone", "village", "household", "situation"),
     "child_welfare": ("guardian_name", "guardian_id_number", "phone", "child_village", "guardian_relation",
-                      "child_situation"),
+                      "child_name", "child_age", "child_situation"),
 }
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                    "八": 8, "九": 9}
@@ -36,3 +36,4 @@ def parse_choice(text: str, count: int) -> int | None:
     """A menu answer 1..count, from '1', '１', '一', '第一个', '1.'."""
     value = parse_count((text or "").strip()[:4])
     return value if value is not None and 1 <= value <= count else None
+
