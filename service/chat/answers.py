@@ -99,6 +99,8 @@ def read_phone(text: str) -> tuple[Phone | None, str | None]:
     if _LOCAL_ONLY.search(squeezed):
         return None, "座机号码请带上区号，比如 0561-1234567。"
     digits = re.sub(r"\D", "", squeezed)
+    if find_id_number(plain):
+        return None, "这像是身份证号码。这一步请发电话号码；没有电话就回复“没有”。"
     if digits:
         return None, f"手机号码应为1开头的11位数字，您发的是{len(digits)}位。"
     if _NO_PHONE.search(bare(plain)):
@@ -130,12 +132,17 @@ def read_choice(text: str, count: int) -> int | None:
 
 
 def find_id_number(text: str) -> str | None:
-    found = _ID.search(re.sub(r"(?<=[0-9])[\s\-]+(?=[0-9Xx])", "", typed(text)))
-    return found.group(1).upper() if found else None
+    found = _first(_ID, typed(text), r"(?<=[0-9])[\s\-]+(?=[0-9Xx])")
+    return found.upper() if found else None
 
 
 def find_mobile(text: str) -> str | None:
-    found = _MOBILE.search(re.sub(r"(?<=\d)[\s\-]+(?=\d)", "", typed(text)))
+    return _first(_MOBILE, typed(text), r"(?<=\d)[\s\-]+(?=\d)")
+
+
+def _first(pattern: re.Pattern[str], text: str, gaps: str) -> str | None:
+    """As written first (an ID then a phone, a blank between), else read out in groups (138 1234 5678)."""
+    found = pattern.search(text) or pattern.search(re.sub(gaps, "", text))
     return found.group(1) if found else None
 
 
