@@ -1,7 +1,10 @@
 """The chatbot's conversation: from a resident's first words to a case number, one question at a time.
 
 Pure logic over a state dict {"step", "data"} and a Ports object that looks things up and takes the
-use cases (submit, bind, add a note). Commands work at any step: 取消, 重新开始, 进度, 绑定, 返回, 人工.
+use cases (submit, bind, add a note). Commands work at any step: 取消, 重新开始, 进度, 绑定, 返回, 人工; a
+progress question in any wording is answered at any step, and the question in hand is asked again.
+This module: first words, the choice of scheme, progress, binding. The form's questions, the summary and
+the submit are in form_steps.py; reading what residents type (digits, phones, schemes in words) in answers.py.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class Ports(Protocol):
     info: dict  # county name, hotline, office_hours, faq
 
     def classify(self, text: str, *, measure: bool = True) -> dict: ...  # route() + "ladder", "choices"
-    def match_village(self, text: str) -> dict: ...  # {"matches": [(id, label)], "township_only": name|None}
+    def match_village(self, text: str) -> dict: ...  # {"matches", "suggestions": [(id, label)], "township_only"}
     def open_application_for(self, intake: str) -> dict | None: ...  # the resident's open one of this intake
     def submit(self, form: dict) -> dict: ...  # application detail, or raises DomainError
     def add_note(self, case_no: str, text: str) -> None: ...
