@@ -39,6 +39,8 @@ class FormSteps:
 
     def start_form(self, state: dict) -> str:
         state["data"]["form"] = {}
+        for leftover in ("early", "changing", "village_choices"):  # 重新填写 starts clean
+            state["data"].pop(leftover, None)
         state["step"] = FIELDS_BY_INTAKE[state["data"]["intake"]][0]
         return "好的。" + self.question(state)
 

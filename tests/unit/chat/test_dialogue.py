@@ -223,3 +223,11 @@ def test_thanks_and_greetings_open_nothing(chat):
     assert chat.say("谢谢").startswith("不客气")
     assert "您好" in chat.say("你好")
     assert not chat.ports.handoffs and chat.step == "idle"
+
+
+def test_starting_over_at_the_summary_forgets_answers_given_early(chat):
+    chat.conversation(*DIBAO[:2], "13812345678")  # a phone where the name was asked: refused, kept for later
+    chat.conversation("张秀英", ID)
+    assert chat.step == "village"  # the phone given early was used
+    chat.conversation(*DIBAO[5:], "2", "张秀英", ID)
+    assert chat.step == "phone" and "early" not in chat.state["data"]
