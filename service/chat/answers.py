@@ -176,6 +176,8 @@ def read_age(text: str, today: dt.date) -> tuple[int | None, str | None]:
         if born > today.year:
             return None, "出生年份在今年以后，请核对后再发。"
         age = today.year - born
+    elif re.search(r"个?月|刚生|刚出生", plain) and "岁" not in plain:
+        age = 0  # 三个月, 刚出生: a baby
     else:
         age = parse_count(re.sub(r"(岁|周岁|虚岁).*$", "", plain) or plain)
         if age is None:

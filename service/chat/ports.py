@@ -1,5 +1,6 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
+import datetime as dt
 import functools
 import json
 import time
@@ -127,9 +128,8 @@ class DatabasePorts:
                 return entry["answer"].format(**self.info)
         return None
 
-    def today(self):
+    def today(self) -> dt.date:
         return today()
 
     def nearest_township(self, lat: float, lng: float) -> tuple[str, float] | None:
         return nearest(lat, lng, self.county.positions)
-

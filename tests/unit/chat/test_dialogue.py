@@ -185,7 +185,8 @@ def test_a_birth_date_of_today_or_119_years_ago_is_taken(chat):
 CHILD = ["孩子爹妈都没了没人管", "1", "王桂兰", ID, "13712345678", "孙疃镇秦口村", "奶奶"]
 
 
-@pytest.mark.parametrize("age, expected", [("8", 8), ("八岁", 8), ("８岁", 8), ("十二", 12), ("2016年生的", 10)])
+@pytest.mark.parametrize("age, expected", [("8", 8), ("八岁", 8), ("８岁", 8), ("十二", 12), ("2016年生的", 10),
+                                           ("三个月", 0), ("8岁半", 8)])
 def test_child_welfare_asks_the_childs_name_and_age(chat, age, expected):
     replies = chat.conversation(*CHILD)
     assert "孩子叫什么名字" in replies[-1]
