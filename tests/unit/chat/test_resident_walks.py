@@ -1,6 +1,6 @@
 """Walks with residents' habits: 70-year-olds writing the way they talk (俺/咋/啥, voice transcripts without
 punctuation, numbers in words, no phone, typos in the village, progress questions mid-form). Every walker
-must reach a case number or a person; a walker still talking after 40 turns has met a dead end.
+must reach a case number or a person; a walker still talking after 25 turns has met a dead end.
 """
 
 import random
@@ -48,8 +48,6 @@ class Resident:
             return rng.choice(PROGRESS)
         if "您是想申请" in reply:
             return rng.choice(["中", "是的", "对", "1", "嗯"])
-        if "哪一项" in whole:
-            return rng.choice(SCHEMES)
         if "您说的是不是" in whole or "您说的是哪一个" in whole:
             return rng.choice(["1", "是", "对"])
         if "请核对" in whole:
@@ -57,6 +55,8 @@ class Resident:
                 self.changed = True
                 return rng.choice(CHANGES)
             return rng.choice(["1", "提交", "中", "１"])
+        if "哪一项" in whole:
+            return rng.choice(SCHEMES)
         if "孩子叫什么" in reply:
             return "王小明"
         if "几岁" in reply:
@@ -94,7 +94,7 @@ def test_every_walker_reaches_a_case_number_or_a_person(seed):
     chat, resident = Chat(), Resident(rng)
     said = FIRST_WORDS[seed % len(FIRST_WORDS)]
     transcript = []
-    for _turn in range(40):
+    for _turn in range(25):
         reply = chat.say(said)
         transcript.append((said, reply))
         assert reply, said
@@ -116,7 +116,7 @@ def test_most_walkers_reach_a_case_number():
         rng = random.Random(seed)
         chat, resident = Chat(), Resident(rng)
         reply = chat.say(FIRST_WORDS[seed % len(FIRST_WORDS)])
-        for _turn in range(40):
+        for _turn in range(25):
             if finished(reply):
                 break
             reply = chat.say(resident.answer(reply))
