@@ -1,41 +1,37 @@
 """The chatbot's conversation: from a resident's first words to a case number, one question at a time.
 
 Pure logic over a state dict {"step", "data"} and a Ports object that looks things up and takes the
-use cases (submit, bind, add a note). Commands work at any step: 取消, 重新开始, 进度, 绑定, 返回, 人工.
+use cases (submit, bind, add a note). Commands work at any step: 取消, 重新开始, 进度, 绑定, 返回, 人工; a
+progress question in any wording is answered at any step, and the question in hand is asked again.
+This module: first words, the choice of scheme, progress, binding. The form's questions, the summary and
+the submit are in form_steps.py; reading what residents type (digits, phones, schemes in words) in answers.py.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Protocol
 
+from service.chat import answers as A
 from service.chat import prompts as P
-from service.chat.forms import FIELDS_BY_INTAKE, parse_choice, parse_count
-from service.intake.identity import (
-    id_number_problem,
-    mask_id_number,
-    mask_phone,
-    normalise_id_number,
-    normalise_phone,
-    phone_problem,
-    typed,
-)
+from service.chat.form_steps import FormSteps
 
 CANCEL = {"取消", "退出", "不办了", "算了"}
 RESTART = {"重新开始", "重来", "重新申请"}
 PROGRESS = {"进度", "查询进度", "查进度", "进度查询"}
 BIND = re.compile(r"^绑定\s*(\d{11})?\s*([0-9Xx]{4})?$")
-BACK = {"返回", "上一步", "上一个"}
 HUMAN = {"人工", "转人工", "人工客服"}
 HELP = {"帮助", "菜单", "你好", "您好", "在吗", "hi", "hello"}
 INTAKES = ("temporary_relief", "dibao", "child_welfare")
+PROGRESS_CONFIDENCE = 0.8  # mid-form, only a clear progress question interrupts the question asked
 
 
 class Ports(Protocol):
     info: dict  # county name, hotline, office_hours, faq
 
-    def classify(self, text: str) -> dict: ...  # {"category","urgent","ladder","choices","confidence","keywords"}
-    def match_village(self, text: str) -> dict: ...  # {"matches": [(id, label)], "township_only": name|None}
+    def classify(self, text: str, *, measure: bool = True) -> dict: ...  # route() + "ladder", "choices"
+    def match_village(self, text: str) -> dict: ...  # {"matches", "suggestions": [(id, label)], "township_only"}
     def open_application_for(self, intake: str) -> dict | None: ...  # the resident's open one of this intake
     def submit(self, form: dict) -> dict: ...  # application detail, or raises DomainError
     def add_note(self, case_no: str, text: str) -> None: ...
@@ -43,13 +39,14 @@ class Ports(Protocol):
     def bind(self, case_no: str, last4: str) -> bool: ...
     def faq(self, text: str) -> str | None: ...
     def hand_off(self, text: str, reason: str) -> None: ...  # keep the words for a person to answer
+    def today(self) -> dt.date: ...  # Beijing's date: birth dates and ages are checked against it
 
 
 def idle() -> dict:
     return {"step": "idle", "data": {}}
 
 
-class Dialogue:
+class Dialogue(FormSteps):
     def __init__(self, ports: Ports):
         self.ports = ports
 
@@ -58,15 +55,15 @@ class Dialogue:
 
     # -- entry point ---------------------------------------------------------------------------
     def handle_text(self, state: dict, text: str) -> str:
-        text = (text or "").strip()
-        word = typed(text).rstrip("。.!！ ")  # commands typed on a Chinese keyboard: 绑定 ２６… ００２Ｘ
+        text = A.cleaned(text)  # control and invisible characters never reach the steps
+        word = A.typed(text).rstrip("。.!！ ")  # commands typed on a Chinese keyboard: 绑定 ２６… ００２Ｘ
         if word in CANCEL:
             state.update(idle())
             return P.CANCELLED
         if word in RESTART:
             state.update(idle())
             return P.ASK_NEED
-        if word in PROGRESS:
+        if word in PROGRESS or self._asks_progress(state, text):
             return self.progress_reply() + self._continue_hint(state)
         if word in HUMAN:
             self.ports.hand_off(state["data"].get("said", ""), "asked")
@@ -78,8 +75,25 @@ class Dialogue:
         handler = getattr(self, f"on_{state['step']}", None) or self.on_idle
         return handler(state, text)
 
+    def _asks_progress(self, state: dict, text: str) -> bool:
+        """批了没有 / 咋样了 / 到哪一步了 in the middle of a form: a short question, no digits, read as
+        progress with confidence; an answer to the question asked never is (the steps read those)."""
+        if state["step"] in ("idle", "bind_case", "bind_last4") or not 2 <= len(text) <= 15:
+            return False
+        if re.search(r"\d", A.typed(text)) or A.is_yes(text) or A.is_no(text):
+            return False
+        decision = self.ports.classify(text, measure=False)
+        return (decision.get("intent") == "progress" and not decision["urgent"]
+                and decision.get("intent_confidence", 1.0) >= PROGRESS_CONFIDENCE)
+
     def _continue_hint(self, state: dict) -> str:
-        return "" if state["step"] == "idle" else "\n\n" + self.question(state)
+        """After a progress answer, the form in hand goes on; a half-made choice of scheme is dropped."""
+        if state["step"] in P.QUESTIONS or state["step"] == "summary":
+            return "\n\n" + P.CONTINUE + self.question(state)
+        if state["step"] == "confirm_intake":
+            return "\n\n" + P.CONFIRM_INTAKE.format(intake=P.SHORT_NAMES[state["data"]["intake"]])
+        state.update(idle())
+        return ""
 
     # -- first words --------------------------------------------------------------------------
     def on_idle(self, state: dict, text: str) -> str:
@@ -101,8 +115,8 @@ class Dialogue:
             return self.fmt(P.HANDOFF)
         if decision["ladder"] == "auto":
             return urgent_prefix + self.propose(state, decision["category"])
-        choices = [c for c in decision["choices"] if c in INTAKES] or list(INTAKES)
-        return urgent_prefix + self.offer(state, choices)
+        likely = [c for c in decision["choices"] if c in INTAKES]
+        return urgent_prefix + self.offer(state, likely)
 
     def propose(self, state: dict, intake: str) -> str:
         existing = self.ports.open_application_for(intake)
@@ -115,7 +129,9 @@ class Dialogue:
         state["data"]["intake"] = intake
         return P.CONFIRM_INTAKE.format(intake=P.SHORT_NAMES[intake])
 
-    def offer(self, state: dict, choices: list[str]) -> str:
+    def offer(self, state: dict, likely: list[str]) -> str:
+        """Every intake, the likely ones first, and 都不是 last: nobody is left without their scheme."""
+        choices = [*likely, *(c for c in INTAKES if c not in likely)]
         state["step"] = "choose_intake"
         state["data"]["choices"] = choices
         lines = [f"{i}. {P.INTAKE_NAMES[c]}" for i, c in enumerate(choices, 1)]
@@ -123,26 +139,30 @@ class Dialogue:
         return P.CHOOSE_INTAKE.format(options="\n".join(lines))
 
     def on_confirm_intake(self, state: dict, text: str) -> str:
-        choice = parse_choice(text, 2)
-        if choice == 1 or text in {"是", "对", "是的", "确认", "嗯"}:
+        choice = A.read_choice(text, 2)
+        named = A.read_intake(text)
+        if named in INTAKES and named != state["data"]["intake"]:
+            return self.propose(state, named)  # 不是，是低保
+        if choice == 1 or A.is_yes(text) or named == state["data"]["intake"]:
             return self.start_form(state)
-        if choice == 2 or text in {"不是", "不对", "否"}:
-            return self.offer(state, list(INTAKES))
+        if choice == 2 or A.is_no(text) or named == "none":
+            return self.offer(state, [])
         return P.CONFIRM_INTAKE.format(intake=P.SHORT_NAMES[state["data"]["intake"]])
 
     def on_choose_intake(self, state: dict, text: str) -> str:
-        choices = state["data"]["choices"]
-        choice = parse_choice(text, len(choices) + 1)
-        if choice is None:
-            return P.PICK_NUMBER
-        if choice == len(choices) + 1:
+        choices = state["data"].get("choices") or list(INTAKES)
+        choice = A.read_choice(text, len(choices) + 1)
+        named = A.read_intake(text) if choice is None else None
+        if choice is None and named is None:
+            return P.PICK_NUMBER + "\n" + self.offer(state, choices)
+        if choice == len(choices) + 1 or named == "none":
             self.ports.hand_off(state["data"].get("said", ""), "no_intake")
             state.update(idle())
             return self.fmt(P.HANDOFF)
-        return self.propose(state, choices[choice - 1])
+        return self.propose(state, named or choices[choice - 1])
 
     def on_existing(self, state: dict, text: str) -> str:
-        choice = parse_choice(text, 3)
+        choice = A.read_choice(text, 3)
         data = state["data"]
         if choice == 1:
             self.ports.add_note(data["existing"], data["said"])
@@ -153,124 +173,7 @@ class Dialogue:
             return self.progress_reply()
         if choice == 3:  # a grown child applying for the other parent: a new application, its own form
             return self.start_form(state)
-        return P.PICK_NUMBER
-
-    # -- collecting the form ------------------------------------------------------------------
-    def start_form(self, state: dict) -> str:
-        state["data"]["form"] = {}
-        state["step"] = FIELDS_BY_INTAKE[state["data"]["intake"]][0]
-        return "好的。" + self.question(state)
-
-    def question(self, state: dict) -> str:
-        step = state["step"]
-        if step in P.QUESTIONS:
-            return P.question_for(step, state["data"].get("said", ""))
-        if step == "summary":
-            return self.summary(state)
-        return P.ASK_NEED
-
-    def _fields(self, state: dict) -> tuple[str, ...]:
-        return FIELDS_BY_INTAKE[state["data"]["intake"]]
-
-    def advance(self, state: dict, value: Any) -> str:
-        fields = self._fields(state)
-        state["data"]["form"][state["step"]] = value
-        following = fields.index(state["step"]) + 1
-        state["step"] = fields[following] if following < len(fields) else "summary"
-        return self.question(state)
-
-    def go_back(self, state: dict) -> str:
-        fields = self._fields(state)
-        at = len(fields) if state["step"] == "summary" else fields.index(state["step"])
-        state["step"] = fields[max(at - 1, 0)]
-        return self.question(state)
-
-    def on_field(self, state: dict, text: str) -> str:
-        if text in BACK:
-            return self.go_back(state)
-        step = state["step"]
-        value, problem = self.check(step, text, state)
-        if problem:
-            return problem + P.BACK_HINT
-        return self.advance(state, value)
-
-    on_name = on_guardian_name = on_id_number = on_guardian_id_number = on_field
-    on_phone = on_village = on_child_village = on_household = on_situation = on_field
-    on_guardian_relation = on_child_situation = on_field
-
-    def check(self, step: str, text: str, state: dict) -> tuple[Any, str | None]:
-        if step in ("name", "guardian_name"):
-            ok = 2 <= len(text) <= 20 and not re.search(r"\d", text)
-            return text, None if ok else P.BAD_NAME
-        if step in ("id_number", "guardian_id_number"):
-            problem = id_number_problem(text)
-            return normalise_id_number(text), problem and problem + "。"
-        if step == "phone":
-            problem = phone_problem(text)
-            return normalise_phone(text), problem and problem + "。"
-        if step in ("village", "child_village"):
-            return self.check_village(text, state)
-        if step == "household":
-            count = parse_count(text)
-            return count, None if count and 1 <= count <= 30 else P.BAD_HOUSEHOLD
-        if step == "situation" and text.strip() in {"0", "〇", "零"}:
-            return state["data"].get("said", ""), None
-        if step in ("situation", "child_situation", "guardian_relation"):
-            minimum = 1 if step == "guardian_relation" else 5
-            return text, None if len(text) >= minimum else P.BAD_SITUATION
-        return text, None
-
-    def check_village(self, text: str, state: dict) -> tuple[Any, str | None]:
-        pending = state["data"].pop("village_choices", None)
-        if pending:
-            choice = parse_choice(text, len(pending))
-            if choice:
-                return pending[choice - 1], None
-        found = self.ports.match_village(text)
-        matches = found["matches"]
-        if len(matches) == 1:
-            return matches[0], None
-        if matches:
-            state["data"]["village_choices"] = matches
-            options = "\n".join(f"{i}. {label}" for i, (_id, label) in enumerate(matches, 1))
-            return None, P.PICK_VILLAGE.format(options=options)
-        if found.get("township_only"):
-            return None, P.ONLY_TOWNSHIP.format(township=found["township_only"])
-        return None, P.NO_VILLAGE
-
-    # -- summary and submission ---------------------------------------------------------------
-    def summary(self, state: dict) -> str:
-        form, labels = state["data"]["form"], []
-        for key, value in form.items():
-            shown = {
-                "id_number": mask_id_number, "guardian_id_number": mask_id_number, "phone": mask_phone,
-                "village": lambda v: v[1], "child_village": lambda v: v[1], "household": lambda v: f"{v}人",
-            }.get(key, lambda v: v)(value)
-            labels.append(f"{FIELD_LABELS[key]}：{shown}")
-        return P.SUMMARY.format(intake=P.SHORT_NAMES[state["data"]["intake"]], lines="\n".join(labels))
-
-    def on_summary(self, state: dict, text: str) -> str:
-        if text in BACK:
-            return self.go_back(state)
-        choice = parse_choice(text, 2)
-        if choice == 2:
-            return self.start_form(state)
-        if choice != 1 and text not in {"提交", "确认"}:
-            return self.summary(state)
-        from service.errors import DomainError
-
-        try:
-            detail = self.ports.submit(state["data"])
-        except DomainError as exc:
-            reason = exc.message
-            if exc.fields:
-                reason = "；".join(m for msgs in exc.fields.values() for m in msgs)
-            return P.SUBMIT_FAILED.format(reason=reason)
-        urgent = state["data"].get("urgent")
-        state.update(idle())
-        reply = P.SUBMITTED.format(case_no=detail["case_no"], township=detail["township"],
-                                   due=_month_day(detail["step_deadline"]), total=detail.get("total_days", 30))
-        return reply + (P.SUBMITTED_URGENT if urgent else "")
+        return P.PICK_EXISTING
 
     # -- progress and binding -----------------------------------------------------------------
     def progress_reply(self) -> str:
@@ -286,14 +189,14 @@ class Dialogue:
         return P.BIND_ASK_CASE if not case_no else P.BIND_ASK_LAST4
 
     def on_bind_case(self, state: dict, text: str) -> str:
-        digits = re.sub(r"\D", "", text)
+        digits = re.sub(r"\D", "", A.typed(text))
         if len(digits) != 11:
             return P.BIND_BAD_CASE
         state["data"]["case_no"], state["step"] = digits, "bind_last4"
         return P.BIND_ASK_LAST4
 
     def on_bind_last4(self, state: dict, text: str) -> str:
-        return self.finish_bind(state, state["data"]["case_no"], text.strip().upper())
+        return self.finish_bind(state, state["data"]["case_no"], A.typed(text).replace(" ", "").upper())
 
     def finish_bind(self, state: dict, case_no: str, last4: str) -> str:
         from service.errors import RateLimited
@@ -309,16 +212,3 @@ class Dialogue:
         state.update(idle())
         return P.BIND_DONE.format(progress=self.progress_reply())
 
-
-FIELD_LABELS = {
-    "name": "姓名", "guardian_name": "监护人", "id_number": "身份证", "guardian_id_number": "监护人身份证",
-    "phone": "电话", "village": "户籍", "child_village": "孩子户籍", "household": "家庭人口",
-    "situation": "情况", "guardian_relation": "与孩子关系", "child_situation": "孩子情况",
-}
-
-
-def _month_day(iso: str | None) -> str:
-    if not iso:
-        return "近日"
-    _y, m, d = iso.split("-")
-    return f"{int(m)}月{int(d)}日"

@@ -6,23 +6,24 @@ FIELDS_BY_INTAKE = {
     "temporary_relief": ("name", "id_number", "phone", "village", "household", "situation"),
     "dibao": ("name", "id_number", "phone", "village", "household", "situation"),
     "child_welfare": ("guardian_name", "guardian_id_number", "phone", "child_village", "guardian_relation",
-                      "child_situation"),
+                      "child_name", "child_age", "child_situation"),
 }
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                   "八": 8, "九": 9}
+                   "八": 8, "九": 9,
+                   "俩": 2, "仨": 3}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def parse_count(text: str) -> int | None:
     """3, ３, 三, 十二, 3口人, 一家五口 → the number; None when there is none."""
     text = (text or "").translate(_FULL_WIDTH)
-    counted = re.search(r"([\d零〇一二两三四五六七八九十]+)\s*(口|个人|人)", text)
+    counted = re.search(r"([\d零〇一二两三四五六七八九十俩仨]+)\s*(口|个人|人)", text)
     if counted:  # 一家五口: the number next to 口/人, not the 一 of 一家
         text = counted.group(1)
     digits = re.search(r"\d+", text)
     if digits:
         return int(digits.group())
-    chars = re.search(r"[零〇一二两三四五六七八九十]+", text)
+    chars = re.search(r"[零〇一二两三四五六七八九十俩仨]+", text)
     if not chars:
         return None
     word = chars.group()
@@ -36,3 +37,4 @@ def parse_choice(text: str, count: int) -> int | None:
     """A menu answer 1..count, from '1', '１', '一', '第一个', '1.'."""
     value = parse_count((text or "").strip()[:4])
     return value if value is not None and 1 <= value <= count else None
+

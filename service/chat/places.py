@@ -76,3 +76,24 @@ def nearest(lat: float, lng: float, townships: list[tuple[str, float, float]]) -
         return None
     km, name = min(known)
     return name, km
+
+
+def suggest_villages(text: str, places: list[Place], *, limit: int = 3, floor: float = 0.6) -> list[Place]:
+    """When nothing matches: the few nearest names, by writing or by sound (two typos, 情扣 for 秦口), for
+    the resident to pick from; [] when nothing is near enough to be worth asking about."""
+    said = _FILLER.sub("", text or "")
+    in_township = [p for p in places if p.township in said or core(p.township) in said]
+    rest = said
+    for p in in_township[:1]:
+        rest = rest.replace(p.township, "").replace(core(p.township), "", 1)
+    rest = core(rest) if rest else rest
+    if not rest:
+        return []
+    heard = _sound(rest)
+
+    def score(p: Place) -> float:
+        name = core(p.village)
+        return max(SequenceMatcher(None, rest, name).ratio(), SequenceMatcher(None, heard, _sound(name)).ratio())
+
+    scored = sorted(((score(p), p) for p in (in_township or places)), key=lambda pair: -pair[0])
+    return [p for value, p in scored if value >= floor][:limit]

@@ -1,5 +1,6 @@
 """The chatbot's view of the service for one resident: lookups and use cases behind the Ports protocol."""
 
+import datetime as dt
 import functools
 import json
 import time
@@ -10,7 +11,9 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import select
 
-from service.chat.places import Place, core, match_villages, nearest
+from service.chat.application import application_payload
+from service.chat.places import Place, core, match_villages, nearest, suggest_villages
+from service.clock import today
 from service.errors import Forbidden
 from service.extensions import db
 from service.handoffs import services as handoffs
@@ -76,10 +79,11 @@ class DatabasePorts:
         return {"county": self.county.name, "hotline": settings.get("hotline", "12345"),
                 "office_hours": settings.get("office_hours", "工作日上班时间")}
 
-    def classify(self, text: str) -> dict:
+    def classify(self, text: str, *, measure: bool = True) -> dict:
         decision = route(text)
         step = ladder(decision, Thresholds.from_mapping(current_app.config))
-        metrics.routed("wechat", decision.category, step.action)
+        if measure:  # a mid-form check for a progress question is not a routing decision
+            metrics.routed("wechat", decision.category, step.action)
         return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
 
     @property
@@ -88,31 +92,19 @@ class DatabasePorts:
 
     def match_village(self, text: str) -> dict:
         matches = match_villages(text, self.places)
-        township_only = None
+        township_only, near = None, []
         if not matches:
             township_only = next((p.township for p in self.places if core(p.township) in text), None)
+            near = suggest_villages(text, self.places)
         return {"matches": [(p.village_id, p.township + p.village) for p in matches],
-                "township_only": township_only}
+                "township_only": township_only if township_only and not near else None,
+                "suggestions": [(p.village_id, p.township + p.village) for p in near]}
 
     def open_application_for(self, intake: str) -> dict | None:
         return resident.open_application_of(self.openid, intake)
 
     def submit(self, data: dict) -> dict:
-        form = data["form"]
-        child = data["intake"] == "child_welfare"
-        description = form.get("situation") or "；".join(
-            part for part in (f"与孩子关系：{form.get('guardian_relation', '')}", form.get("child_situation", ""),
-                              f"最初留言：{data.get('said', '')}") if part)
-        payload = {
-            "name": form.get("guardian_name" if child else "name"),
-            "id_number": form.get("guardian_id_number" if child else "id_number"),
-            "phone": form["phone"], "village_id": (form.get("child_village") or form.get("village"))[0],
-            "intake": data["intake"], "description": description, "urgent": bool(data.get("urgent")),
-            "household_size": form.get("household"),
-        }
-        route_info = {k: data["route"][k] for k in ("category", "confidence", "keywords", "urgent")
-                      if k in (data.get("route") or {})}
-        route_info["chosen"] = data["intake"]
+        payload, route_info = application_payload(data)
         return resident.submit(self.openid, payload, route_info, data.get("pending_media", []))
 
     def add_note(self, case_no: str, text: str) -> None:
@@ -135,6 +127,9 @@ class DatabasePorts:
             if any(word in text for word in entry["keywords"]):
                 return entry["answer"].format(**self.info)
         return None
+
+    def today(self) -> dt.date:
+        return today()
 
     def nearest_township(self, lat: float, lng: float) -> tuple[str, float] | None:
         return nearest(lat, lng, self.county.positions)

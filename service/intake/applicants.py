@@ -26,7 +26,7 @@ def protector():
     return current_app.extensions["field_protector"]
 
 
-def match(name: str, phone: str, id_number: str | None, village: Village) -> Applicant:
+def match(name: str, phone: str | None, id_number: str | None, village: Village) -> Applicant:
     """The same person by ID number; else by a name and phone seen before (on the file or with an
     application), among files without an ID number when one is given (a different ID on file is a
     different person). Otherwise a new file, made from this application. An existing file is never
@@ -36,13 +36,15 @@ def match(name: str, phone: str, id_number: str | None, village: Village) -> App
         found = db.session.scalars(select(Applicant).where(Applicant.id_number_hash == id_hash)).first()
         if found is not None:
             return found
-    by_contact = select(Application.applicant_id).where(Application.contact_phone == phone,
-                                                        Application.contact_name == name)
-    query = select(Applicant).where(or_((Applicant.phone == phone) & (Applicant.name == name),
-                                        Applicant.id.in_(by_contact)))
-    if id_hash:
-        query = query.where(Applicant.id_number_hash.is_(None))
-    found = db.session.scalars(query.order_by(Applicant.id)).first()
+    found = None
+    if phone:  # a name alone never identifies a person: without a phone only the ID number can
+        by_contact = select(Application.applicant_id).where(Application.contact_phone == phone,
+                                                            Application.contact_name == name)
+        query = select(Applicant).where(or_((Applicant.phone == phone) & (Applicant.name == name),
+                                            Applicant.id.in_(by_contact)))
+        if id_hash:
+            query = query.where(Applicant.id_number_hash.is_(None))
+        found = db.session.scalars(query.order_by(Applicant.id)).first()
     if found is None:
         found = Applicant(name=name, phone=phone, village=village, id_number_hash=id_hash,
                           id_number_encrypted=protector().encrypt(id_number) if id_number else None)

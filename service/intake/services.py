@@ -50,9 +50,10 @@ def _set_clock(app: Application, step_deadline: dt.date | None) -> None:
     app.priority = (0 if app.urgent else 1) if open_ else 2
 
 
-def _validate_call(payload: dict) -> dict:
+def _validate_call(payload: dict, *, followed: bool = False) -> dict:
     errors: dict[str, list[str]] = {}
-    problem = phone_problem(payload.get("phone", ""))
+    # a chat application may come without a phone: its WeChat account follows it and hears every notice
+    problem = phone_problem(payload.get("phone") or "") if payload.get("phone") or not followed else None
     if problem:
         errors["phone"] = [problem]
     id_number = payload.get("id_number")
@@ -67,7 +68,7 @@ def _validate_call(payload: dict) -> dict:
         errors["village_id"] = ["请选择申请人户籍所在的村（社区）"]
     if errors:
         raise InvalidInput(fields=errors)
-    return {"village": village, "phone": normalise_phone(payload["phone"]),
+    return {"village": village, "phone": normalise_phone(payload["phone"]) if payload.get("phone") else None,
             "id_number": normalise_id_number(id_number) if id_number else None}
 
 
@@ -85,7 +86,7 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
     Two at once for one person and intake: one opens, the other gets the duplicate refusal."""
     today = today or beijing_today()
     name = (payload.get("name") or "").strip()
-    checked = _validate_call(payload)
+    checked = _validate_call(payload, followed=follower is not None)
     if not name:
         raise InvalidInput(fields={"name": ["请填写申请人姓名"]})
     township = checked["village"].township

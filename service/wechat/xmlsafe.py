@@ -17,6 +17,9 @@ DEFAULT_MAX_BODY = 16 * 1024
 _ILLEGAL_XML_CHARS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+_C0_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
+
+
 def strip_illegal_xml_chars(text: str) -> str:
     return _ILLEGAL_XML_CHARS.sub("", text)
 
@@ -36,6 +39,10 @@ def parse_xml(body: bytes | str, max_bytes: int = DEFAULT_MAX_BODY) -> dict[str,
         raise BodyTooLarge(f"body is {len(data)} bytes, limit {max_bytes}")
     if not data.strip():
         raise ProtocolError("empty body")
+    # a resident's message may carry C0 controls (pasted text, some keyboards) that XML 1.0 forbids; WeChat
+    # passes them on raw, and refusing the body would make WeChat retry and then show "service unavailable".
+    # In UTF-8 these bytes never occur inside a multi-byte character, so dropping them is safe.
+    data = data.translate(None, _C0_BYTES)
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

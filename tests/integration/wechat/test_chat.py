@@ -30,21 +30,24 @@ def test_a_dibao_application_from_first_words_to_the_township_queue(wechat, coun
     assert "瘫在床上" in app.description
 
 
-def test_child_welfare_asks_for_the_guardian_and_the_childs_situation(wechat, county):
+def test_child_welfare_asks_for_the_guardian_the_childs_name_and_age_and_the_window_sees_them(wechat, county):
     replies = wechat.conversation("孙子父母双亡，我年纪大了养不动他，想给娃申请孤儿补贴", "1", "王桂兰",
-                                  "440524188001010014", "13900001111", "临涣镇马场村", "奶奶",
-                                  "孩子八岁，爹妈前年车祸都没了，跟着我过")
+                                  "340621195203150021", "13900001111", "临涣镇马场村", "奶奶", "王小明", "八岁",
+                                  "爹妈前年车祸都没了，跟着我过")
     assert "儿童福利" in replies[0]
-    assert "监护人" in replies[1] and "关系" in replies[5] and "孩子现在的情况" in replies[6]
-    assert "与孩子关系：奶奶" in replies[7]
+    assert "监护人" in replies[1] and "关系" in replies[5] and "孩子叫什么名字" in replies[6]
+    assert "几岁" in replies[7] and "孩子现在的情况" in replies[8]
+    assert "与孩子关系：奶奶" in replies[9] and "孩子姓名：王小明" in replies[9] and "孩子年龄：8岁" in replies[9]
     done = wechat.say("1")
     assert "临涣镇" in done and "案件号" in done
+    app = db.session.scalars(select(Application)).one()
+    assert "孩子：王小明，8岁" in app.description and "车祸" in app.description
 
 
 def test_urgent_temporary_relief_is_answered_at_once_and_flagged(wechat, county):
     first = wechat.say("昨天晚上家里着火了房子烧没了一家人今晚没地方住")
     assert "110" in first and "0561-12345" in first and "临时救助" in first
-    for line in ("1", "李德明", "440524188001010014", "13700002222", "孙疃王楼", "4", "0"):
+    for line in ("1", "李德明", "340621197806101236", "13700002222", "孙疃王楼", "4", "0"):
         wechat.say(line)
     done = wechat.say("1")
     assert "紧急" in done

@@ -37,7 +37,7 @@ def test_a_paused_form_gets_one_nudge_with_the_question_it_stopped_at(wechat, co
     assert remind_stalled(utcnow(), beijing_hour=11) == 0  # once per pause
     # the resident answers the question in the nudge, and the form goes on where it was
     reply = wechat.say("11010519491231002X")
-    assert "欢迎回来" in reply and "手机号码" in reply
+    assert "欢迎回来" in reply and "能联系到您的电话" in reply
 
 
 def test_a_new_pause_after_answering_gets_its_own_nudge(wechat, county):
@@ -47,7 +47,7 @@ def test_a_new_pause_after_answering_gets_its_own_nudge(wechat, county):
     wechat.say("11010519491231002X")
     _pause(2.5, wechat.openid)
     assert remind_stalled(utcnow(), beijing_hour=10) == 1
-    assert "手机号码" in _nudges()[-1].text
+    assert "能联系到您的电话" in _nudges()[-1].text
 
 
 def test_the_summary_step_is_nudged_to_submit(wechat, county):

@@ -193,3 +193,10 @@ def test_dedupe_key_keeps_two_template_results_in_one_second_apart():
     first = parse_message(s.TEMPLATE_FINISH)
     second = parse_message(s.TEMPLATE_FINISH.replace("200163836", "200163837"))
     assert dedupe_key(first) != dedupe_key(second)
+
+
+@pytest.mark.parametrize("controls", ["\x01", "\x00\x1f", "\x0b\x0c\x08"])
+def test_control_characters_a_resident_typed_are_dropped_not_refused(controls):
+    # XML 1.0 forbids them, WeChat passes them on raw: refusing would make WeChat retry, then fail the user
+    body = s.TEXT.replace("俺娃病了咋办", f"俺娃{controls}病了\t咋办")
+    assert parse_message(body.encode()).content == "俺娃病了\t咋办"
