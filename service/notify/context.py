@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.intake import workflow as wf
-from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn
+from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn, told
 
 # application_events.action -> notice kind (actions not listed tell the applicant nothing)
 ACTION_KINDS = {
@@ -86,4 +86,5 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
         "appeal": APPEAL,
         "handler": app.referred_to or "",
         "emergency_amount": amount_cn(app.emergency_aid_amount),
+        "told": told(app, county.settings or {}),  # the applicant's sentence for this step: one home, the intake's procedure
     }
