@@ -6,14 +6,12 @@ into its effects, the use case applies them and commits.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from service.clock import next_month
 from service.errors import Forbidden, InvalidInput, InvalidTransition
 from service.intake import procedures
-from service.intake.procedures import INTAKES, Procedure
+from service.intake.action_params import check_params, first_payable_month  # noqa: F401  (pages read it here)
+from service.intake.procedures import Procedure
 
 SUBMITTED, AWAITING, ACCEPTED, INVESTIGATING = "submitted", "awaiting_materials", "accepted", "investigating"
 NOTICE, COUNTY = "public_notice", "county_review"
@@ -195,7 +193,7 @@ def decide(case: Case, action: str, role: str, params: dict, *, today: dt.date,
     problem = _problem(case, action, role, township_limit, procedure, today)
     if problem:
         raise problem
-    data = _check_params(case, action, params, today)
+    data = check_params(case.intake, action, params, today)
     if action in ("approve", "emergency_aid") and case.status != COUNTY and role != COUNTY_ROLE:
         if data["amount"] > township_limit:
             raise InvalidInput(
@@ -228,86 +226,10 @@ def _target(case: Case, action: str, data: dict) -> tuple[str, str, str]:
     return to_status, ("stop" if to_status in CLOSED_STATES else "restart"), case.intake
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _text(params: dict, key: str, label: str, *, required: bool, minimum: int = 1) -> str | None:
-    value = (params.get(key) or "").strip()
-    if required and len(value) < minimum:
-        raise InvalidInput(fields={key: [f"请填写{label}" + (f"（至少 {minimum} 个字）" if minimum > 1 else "")]})
-    return value or None
-
-
-def _amount(params: dict) -> Decimal:
-    raw = params.get("amount")
-    if raw in (None, ""):
-        raise InvalidInput(fields={"amount": ["请填写金额（元）"]})
-    try:
-        amount = Decimal(str(raw)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise InvalidInput(fields={"amount": ["金额应为数字，如 800 或 800.50"]}) from None
-    if amount <= 0 or amount > Decimal("1000000"):
-        raise InvalidInput(fields={"amount": ["金额应大于 0 且不超过 100 万元"]})
-    return amount
-
-
-def _first_month(intake: str, params: dict, today: dt.date) -> str | None:
-    """Monthly benefits start the month after approval (DOMAIN.md); 临时救助 is paid once, no month needed."""
-    month = (params.get("first_month") or "").strip()
-    if not month and intake == "temporary_relief":
-        return None
-    match = _MONTH.match(month)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput(fields={"first_month": ["请填写发放起始月份，格式如 2026-12"]})
-    earliest = first_payable_month(intake, today)
-    if f"{int(match.group(1)):04d}-{int(match.group(2)):02d}" < earliest:
-        message = "发放起始月份不能早于本月" if intake == "temporary_relief" else \
-            f"按规定从批准的次月起发放，起始月份不能早于 {earliest}"
-        raise InvalidInput(fields={"first_month": [message]})
-    return month
-
-
-def first_payable_month(intake: str, today: dt.date) -> str:
-    """'YYYY-MM': monthly benefits start the month after approval; 临时救助 (paid once) this month."""
-    return f"{today:%Y-%m}" if intake == "temporary_relief" else next_month(today)
-
-
-def _check_params(case: Case, action: str, params: dict, today: dt.date) -> dict:
-    note = _text(params, "note", "备注", required=False)
-    data: dict = {"note": note} if note else {}
-    if action == "request_materials":
-        missing = [m.strip() for m in params.get("missing") or [] if m and m.strip()]
-        if not missing:
-            raise InvalidInput(fields={"missing": ["请一次性列出所有缺少的材料"]})
-        data["missing"] = list(dict.fromkeys(missing))
-    elif action == "approve":
-        data["amount"] = _amount(params)
-        data["first_month"] = _first_month(case.intake, params, today)
-    elif action == "reject":
-        data["reason"] = _text(params, "reason", "不予批准的理由（申请人会看到）", required=True, minimum=4)
-    elif action == "transfer":
-        target = params.get("to_intake")
-        if target not in INTAKES or target == case.intake:
-            raise InvalidInput(fields={"to_intake": ["请选择另一个救助类别：临时救助、低保、儿童福利"]})
-        data["to_intake"] = target
-    elif action == "refer":
-        data["department"] = _text(params, "department", "接收部门", required=True, minimum=2)
-        contact = _text(params, "contact", "联系方式", required=False)
-        if contact:
-            data["contact"] = contact
-    elif action == "emergency_aid":
-        data["amount"] = _amount(params)
-    elif action in ("withdraw", "reinvestigate"):
-        label = "异议情况（谁、何时、对什么提出异议）" if action == "reinvestigate" else "原因"
-        reason = _text(params, "reason", label, required=action == "reinvestigate", minimum=2)
-        if reason:
-            data["reason"] = reason
-    return data
-
-
 def reroute_note(from_intake: str, to_intake: str, route: dict | None) -> str:
     """A staff re-route, in the history, beside what the classifier had suggested (to measure it)."""
-    note = f"人工改派：{INTAKE_SHORT[from_intake]} → {INTAKE_SHORT[to_intake]}"
+    names = procedures.RESIDENT_LABELS  # the short names, for a one-line history note
+    note = f"人工改派：{names[from_intake]} → {names[to_intake]}"
     if (route or {}).get("category"):
-        note += f"（分类器建议：{INTAKE_SHORT.get(route['category'], '其他事项')}）"
+        note += f"（分类器建议：{names.get(route['category'], '其他事项')}）"
     return note

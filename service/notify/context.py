@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from service.intake import procedures
 from service.intake import workflow as wf
 from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn, told
 
@@ -70,7 +71,7 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
     return {
         **base_context(county),
         "case_no": app.case_no,
-        "intake": wf.INTAKE_SHORT.get(app.intake, app.intake),
+        "intake": procedures.RESIDENT_LABELS.get(app.intake, app.intake),
         "status": wf.STATUS_LABELS.get(app.status, app.status),
         "step": STEP_LABELS.get(app.status, wf.STATUS_LABELS.get(app.status, app.status)),
         "due": date_cn(due),

@@ -249,3 +249,26 @@ def test_public_look_up_and_login_are_rate_limited(database_url, county):
 
 def test_authentication_comes_before_validation(client, county):
     assert error_of(client.post("/api/v1/calls", json={"phone": "1"}), 401)
+
+
+def test_public_notice_through_the_api_waits_its_term_and_takes_an_objection(client, county, app):
+    login(client, "hotline")
+    case_no = log_call(client, county).get_json()["case_no"]
+    clerk = app.test_client()
+    login(clerk, "suntuan")
+    detail = clerk.get(f"/api/v1/applications/{case_no}").get_json()
+    for action in ("accept", "start_investigation", "start_public_notice"):
+        detail = clerk.post(f"/api/v1/applications/{case_no}/actions/{action}",
+                            json={"version": detail["version"]}).get_json()
+    assert detail["public_notice"]["ended"] is False and detail["public_notice"]["cleared_on"] is None
+    waiting = {w["action"]: w["reason"] for w in detail["waiting_actions"]}
+    assert "公示期未满" in waiting["submit_to_county"] and "submit_to_county" not in {
+        a["action"] for a in detail["allowed_actions"]}
+    no_text = clerk.post(f"/api/v1/applications/{case_no}/actions/reinvestigate", json={"version": detail["version"]})
+    assert "异议情况" in error_of(no_text, 422)["fields"]["reason"][0]
+    back = clerk.post(f"/api/v1/applications/{case_no}/actions/reinvestigate",
+                      json={"version": detail["version"], "reason": "村民反映其家有营运货车"})
+    assert back.status_code == 200
+    body = back.get_json()
+    assert body["status"] == "investigating" and body["public_notice"] is None
+    assert body["history"][-1]["action"] == "reinvestigate" and body["history"][-1]["note"] == "村民反映其家有营运货车"

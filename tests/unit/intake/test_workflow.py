@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_dibao_goes_through_public_notice_to_the_county():
     assert case.status == wf.COUNTY
     case, change = step(case, "approve", role="county", amount="680", first_month="2026-12")
     assert case.status == wf.APPROVED
-    assert change.data == {"amount": wf.Decimal("680.00"), "first_month": "2026-12"}
+    assert change.data == {"amount": Decimal("680.00"), "first_month": "2026-12"}
     assert wf.allowed_actions(case, "county") == []
 
 
@@ -147,7 +148,7 @@ def test_township_approves_temporary_relief_within_its_limit_only():
 def test_emergency_aid_is_paid_first_once_for_urgent_temporary_relief():
     case = wf.Case("temporary_relief", wf.SUBMITTED, urgent=True)
     case, change = step(case, "emergency_aid", amount="300")
-    assert case.status == wf.ACCEPTED and change.data["amount"] == wf.Decimal("300.00")
+    assert case.status == wf.ACCEPTED and change.data["amount"] == Decimal("300.00")
     with pytest.raises(InvalidTransition, match="已先行救助"):
         wf.decide(case, "emergency_aid", "window", {"amount": "100"}, today=TODAY)
     with pytest.raises(InvalidTransition, match="急难"):
