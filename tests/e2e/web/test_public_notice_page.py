@@ -24,6 +24,9 @@ def test_before_the_end_the_county_button_is_closed_and_says_when(app, county, b
                         r'<p class="hint" id="wait-submit_to_county">([^<]*)</p>', page)
     assert waiting and waiting.group(1) == "报县审核确认" and "起才能报县审核" in waiting.group(2)
     assert 'id="public-notice"' in page and "（公示中）" in page
+    steps = re.search(r'<ol class="procedure-steps" id="procedure-steps">(.*?)</ol>', page, re.S).group(1)
+    assert re.findall(r"<li[^>]*>([^<]+)</li>", steps) == ["申请", "受理", "入户调查", "公示", "县审核确认", "批准发放"]
+    assert '<li aria-current="step">公示</li>' in steps
     early = act(browser, case_no, "submit_to_county")  # a hand-made post is refused the same way
     assert early.status_code == 409 and "公示期未满" in early.text
 
