@@ -125,8 +125,11 @@ def _build(intake: str, raw: dict, tells: dict, limit_overrides: dict) -> Proced
     )
 
 
-def _merged(overrides: dict | None) -> dict:
+def _merged(overrides: dict | None, legacy_materials: dict | None = None) -> dict:
     data = packaged()
+    for intake, names in (legacy_materials or {}).items():  # settings["materials"], before "procedures"
+        if intake in data["intakes"] and names:
+            data["intakes"][intake]["materials"] = list(names)
     if overrides:
         for intake, extra in (overrides.get("intakes") or {}).items():
             if intake in data["intakes"] and isinstance(extra, dict):
@@ -148,15 +151,12 @@ def definition(intake: str, settings: dict | None = None) -> Procedure:
     if overrides and problems(overrides):
         log.warning("county procedure settings unusable; using the packaged definition")
         overrides = None
-    legacy_materials = (settings.get("materials") or {}).get(intake)
+    legacy_materials = settings.get("materials") or {}
     limits = settings.get("time_limits") or {}
-    if not overrides and not legacy_materials and not limits:
+    if not overrides and not legacy_materials.get(intake) and not limits:
         return _default(intake)
-    data = _merged(overrides)
-    raw = data["intakes"][intake]
-    if legacy_materials:
-        raw["materials"] = list(legacy_materials)
-    return _build(intake, raw, data["tells"], limits)
+    data = _merged(overrides, legacy_materials)
+    return _build(intake, data["intakes"][intake], data["tells"], limits)
 
 
 def limits_for(intake: str, scheme: str | None = None, overrides: dict | None = None) -> TimeLimits:

@@ -96,3 +96,9 @@ def test_a_county_cannot_override_the_law_away(overrides, words):
     assert found and any(words in p for p in found), found
     # an unusable setting falls back to the packaged definition rather than breaking the procedure
     assert list(definition("dibao", {"procedures": overrides}).statuses) == DIBAO_STEPS
+
+
+def test_the_procedures_setting_wins_over_the_older_materials_setting():
+    settings = {"materials": {"dibao": ["旧清单"]}, "procedures": {"intakes": {"dibao": {"materials": ["新清单"]}}}}
+    assert definition("dibao", settings).materials == ("新清单",)
+    assert definition("child_welfare", settings).materials == definition("child_welfare").materials
