@@ -147,6 +147,16 @@ def _default(intake: str) -> Procedure:
 def definition(intake: str, settings: dict | None = None) -> Procedure:
     """The intake's procedure for a county (its settings dict), or the packaged one."""
     settings = settings or {}
+    keys = ("procedures", "materials", "time_limits")
+    if not any(settings.get(k) for k in keys):
+        return _default(intake)
+    # a pure function of the settings' text: memoised, since every notice and page reads it
+    return _for_county(intake, json.dumps({k: settings.get(k) for k in keys}, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=256)
+def _for_county(intake: str, settings_text: str) -> Procedure:
+    settings = json.loads(settings_text)
     overrides = settings.get("procedures")
     if overrides and problems(overrides):
         log.warning("county procedure settings unusable; using the packaged definition")
