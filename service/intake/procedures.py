@@ -63,6 +63,8 @@ class Procedure:
     scheme_limits: dict
     tells_by_status: dict
     limit_overrides: dict        # settings["time_limits"] of the county: {intake|scheme: {...}}
+    chat_choice: str = ""        # how the chat offers it in a numbered choice
+    chat_fields: tuple[str, ...] = ()  # what the chat asks, in order (service.chat.prompts.QUESTIONS keys)
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -121,7 +123,8 @@ def _build(intake: str, raw: dict, tells: dict, limit_overrides: dict) -> Proced
         township_approves=bool(raw.get("township_approves")), emergency_aid=bool(raw.get("emergency_aid")),
         no_public_notice=raw.get("no_public_notice"), base_limits=dict(raw.get("time_limits") or {}),
         scheme_limits=dict(raw.get("scheme_time_limits") or {}), tells_by_status={**tells, **(raw.get("tells") or {})},
-        limit_overrides=limit_overrides,
+        limit_overrides=limit_overrides, chat_choice=(raw.get("chat") or {}).get("choice", raw["label"]),
+        chat_fields=tuple((raw.get("chat") or {}).get("fields") or ()),
     )
 
 
