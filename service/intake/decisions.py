@@ -62,14 +62,14 @@ def _effects(case: wf.Case, change: wf.Change, today: dt.date, now: dt.datetime,
     procedure = procedure_of(change.intake)
     limits = procedure.limits(scheme)
     if change.clock == "restart":
-        sets.update(_clock(deadlines.step_deadline(procedure, change.to_status, limits, today, urgent=case.urgent),
+        sets.update(clock_fields(deadlines.step_deadline(procedure, change.to_status, limits, today, urgent=case.urgent),
                            change.to_status, case.urgent))
     elif change.clock == "resume":
-        sets.update(_clock(deadlines.resume(paused_step, today), change.to_status, case.urgent))
+        sets.update(clock_fields(deadlines.resume(paused_step, today), change.to_status, case.urgent))
         final = deadlines.resume(paused_final, today)
         sets["final_deadline"] = final
     elif change.clock in ("pause", "stop"):
-        sets.update(_clock(None, change.to_status, case.urgent))
+        sets.update(clock_fields(None, change.to_status, case.urgent))
     if change.clock == "resume" or action == "receive_materials":
         sets.update(paused_step_remaining=None, paused_final_remaining=None, resume_status=None)
     if change.to_status == wf.ACCEPTED and case.accepted_on is None:
@@ -78,7 +78,7 @@ def _effects(case: wf.Case, change: wf.Change, today: dt.date, now: dt.datetime,
     return sets, materials
 
 
-def _clock(step_deadline: dt.date | None, status: str, urgent: bool) -> dict:
+def clock_fields(step_deadline: dt.date | None, status: str, urgent: bool) -> dict:
     """The step deadline with the queue's sort keys derived from it."""
     open_ = status in wf.OPEN_STATES
     return {"step_deadline": step_deadline, "queue_due": step_deadline or deadlines.NO_DEADLINE,

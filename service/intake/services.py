@@ -38,10 +38,8 @@ def _record(app, action, from_status, actor: Actor | None, note=None, data=None,
 
 
 def _set_clock(app: Application, step_deadline: dt.date | None) -> None:
-    app.step_deadline = step_deadline
-    app.queue_due = step_deadline or deadlines.NO_DEADLINE
-    open_ = app.status in wf.OPEN_STATES
-    app.priority = (0 if app.urgent else 1) if open_ else 2
+    for name, value in decisions.clock_fields(step_deadline, app.status, app.urgent).items():
+        setattr(app, name, value)
 
 
 def _validate_call(payload: dict) -> dict:
