@@ -148,6 +148,23 @@ class FollowerSchema(Schema):
     removed_at = maybe()
 
 
+class WaitingActionSchema(AllowedActionSchema):
+    reason = fields.String(metadata={"description": "why not yet, with the day it opens (公示 runs its term)"})
+
+
+class PublicNoticeSchema(Schema):
+    started_on = maybe(metadata={"description": "the day 公示 started (null for one started before it was recorded)"})
+    ends_on = fields.String(metadata={"description": "the last day of 公示; the file may go to the county from it"})
+    ended = fields.Boolean()
+    cleared_on = maybe(metadata={"description": "the day its end was recorded 无异议; null until then"})
+
+
+class ProcedureStepSchema(Schema):
+    status = fields.String()
+    name = fields.String()
+    current = fields.Boolean()
+
+
 class ApplicationDetailSchema(ApplicationRowSchema):
     scheme = maybe()
     description = fields.String()
@@ -169,6 +186,9 @@ class ApplicationDetailSchema(ApplicationRowSchema):
     applicant_message = fields.String()
     materials = fields.List(fields.Nested(MaterialSchema))
     allowed_actions = fields.List(fields.Nested(AllowedActionSchema))
+    waiting_actions = fields.List(fields.Nested(WaitingActionSchema))
+    public_notice = fields.Nested(PublicNoticeSchema, allow_none=True)
+    steps = fields.List(fields.Nested(ProcedureStepSchema), metadata={"description": "the intake's procedure"})
     history = fields.List(fields.Nested(HistorySchema))
     other_applications = fields.List(fields.Nested(OtherApplicationSchema))
     repeat_relief = fields.Boolean()

@@ -13,9 +13,10 @@ import re
 from importlib import resources
 from string import Formatter
 
+from service.intake import procedures
 from service.notify import wording
 
-KEYS = ("hotline", "office_hours", "faq", "notify", "menu")
+KEYS = ("hotline", "office_hours", "faq", "notify", "menu", "procedures")
 FAQ_PLACEHOLDERS = ("county", "hotline", "office_hours")  # what service.chat.ports' FAQ answers may use
 FAQ_MAX_ENTRIES, FAQ_MAX_KEYWORDS, FAQ_ANSWER_MAX = 50, 12, 500
 MENU_KEYS = {"APPLY": "我要申请", "PROGRESS": "进度查询", "POLICY": "政策问答", "CONTACT": "联系我们"}
@@ -40,7 +41,7 @@ def problems(key: str, value) -> list[str]:
     if value is None:
         return []
     return {"hotline": _hotline, "office_hours": _office_hours, "faq": _faq, "notify": _notify,
-            "menu": _menu}[key](value)
+            "menu": _menu, "procedures": procedures.problems}[key](value)
 
 
 def _hotline(value) -> list[str]:

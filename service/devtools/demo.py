@@ -140,12 +140,16 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
         channel = ("hotline", "wechat", "window")[i % 3]
         follower = f"o_demo_resident_{i:02d}" if channel == "wechat" else None  # who submitted it follows it
         detail = services.open_application(staff["hotline"], payload, channel=channel, today=opened, follower=follower)
-        version = detail["version"]
+        version, notice_over = detail["version"], opened
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]
             params = {**params, "first_month": wf.first_payable_month(intake, today)} if action == "approve" else params
-            when = min(today, opened + dt.timedelta(days=2 * (step_no + 1)))
+            when = min(today, max(notice_over, opened + dt.timedelta(days=2 * (step_no + 1))))
+            if action == "submit_to_county" and notice_over > opened:  # 公示 ran its 7 days: its end first
+                version = services.act(actor, detail["case_no"], "close_public_notice", {}, version, today=when)["version"]
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
+            if action == "start_public_notice":
+                notice_over = when + dt.timedelta(days=7)
         _backdate(detail["case_no"], opened)
     _seed_handoffs(county)
     return len(STORIES)

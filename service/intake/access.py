@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.auth.actor import Actor
 from service.errors import Conflict, NotFound
 from service.extensions import db
-from service.intake import workflow as wf
+from service.intake import procedures
 from service.intake.case_numbers import normalise
 from service.intake.models import Applicant, Application, Follower, Village
 
@@ -78,13 +78,13 @@ def duplicate_refusal(existing: Application, actor: Actor | None, openid: str | 
     """The 409 for a second open application of one intake, worded for who is asking: the case number
     only for those `discloses` allows; a chat account learns how to bind it, a clerk of another township
     "已有在办申请（其他乡镇）", an operator that it exists — never its status, amounts or registered name."""
-    intake = wf.INTAKE_LABELS[existing.intake]
+    intake = procedures.LABELS[existing.intake]
     if discloses(existing, actor, openid):
         message = (f"该申请人已有一件办理中的{intake}申请（案件号 {existing.case_no}），"
                    "请在原申请中补充情况，不要重复登记")
     elif actor is None:
         call = f"，或拨打 {hotline} 咨询" if hotline else "，或到户籍所在乡镇民政窗口咨询"
-        message = (f"这个身份证号已有一件办理中的{wf.INTAKE_SHORT[existing.intake]}申请，不能重复申请。"
+        message = (f"这个身份证号已有一件办理中的{procedures.RESIDENT_LABELS[existing.intake]}申请，不能重复申请。"
                    "如果是您或家人的申请，可以回复“绑定 案件号 身份证后四位”关注它（案件号在申请时收到的通知里）"
                    + call + "。")
     elif actor.role == WINDOW:

@@ -1,27 +1,23 @@
-"""When the current step of an application is due, from its status and the intake's time limits."""
+"""When the current step of an application is due: the step's time limit in its procedure definition."""
 
 import datetime as dt
 
-from service.intake import workflow as wf
-from service.intake.time_limits import TimeLimits
+from service.intake.procedures import Procedure, TimeLimits
 from service.intake.workdays import add_workdays, workdays_between
 
 # Queue ordering needs a non-null date; rows without a running clock sort after every real deadline.
 NO_DEADLINE = dt.date(9999, 12, 31)
 
 
-def step_deadline(status: str, limits: TimeLimits, today: dt.date, *, urgent: bool = False) -> dt.date | None:
-    if status == wf.SUBMITTED:
-        return add_workdays(today, limits.urgent_accept_days if urgent else limits.accept_days)
-    if status == wf.ACCEPTED:
-        return add_workdays(today, limits.investigation_start_days)
-    if status == wf.INVESTIGATING:
-        return add_workdays(today, limits.township_check_days)
-    if status == wf.NOTICE:
-        return today + dt.timedelta(days=limits.public_notice_days)
-    if status == wf.COUNTY:
-        return add_workdays(today, limits.county_days)
-    return None  # 补正 pauses the clock; closed applications have none
+def step_deadline(procedure: Procedure, status: str, limits: TimeLimits, today: dt.date, *,
+                  urgent: bool = False) -> dt.date | None:
+    """The step's limit (working days, or calendar days for 公示) from today; None for a step without one
+    (补正 pauses the clock; closed applications have none)."""
+    step = procedure.step(status)
+    if step is None or step.days is None:
+        return None
+    days = limits.urgent_accept_days if urgent and status == "submitted" else getattr(limits, step.days)
+    return today + dt.timedelta(days=days) if step.calendar else add_workdays(today, days)
 
 
 def remaining_workdays(deadline: dt.date | None, today: dt.date) -> int | None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from service.errors import NotFound
 from service.extensions import db
-from service.intake import guessing
+from service.intake import guessing, procedures
 from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
 from service.intake.identity import normalise_last4
@@ -29,7 +29,7 @@ def public_status(case_no: str, id_last4: str, source: str | None = None) -> dic
     county = app.township.county
     return {
         "case_no": app.case_no,
-        "intake": wf.INTAKE_LABELS[app.intake],
+        "intake": procedures.LABELS[app.intake],
         "status": wf.STATUS_LABELS[app.status],
         "message": status_message(app, (county.settings or {}).get("hotline")),
         "township": app.township.name,

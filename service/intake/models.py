@@ -115,6 +115,9 @@ class Application(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     referred_to: Mapped[str | None] = mapped_column(String(200))
     accepted_on: Mapped[dt.date | None]
+    # 公示: the day it started (it runs its full term from there) and the day its end was recorded 无异议
+    notice_started_on: Mapped[dt.date | None]
+    notice_cleared_on: Mapped[dt.date | None]
     decided_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,11 +8,10 @@ from sqlalchemy.orm import joinedload
 from service.auth.models import StaffUser
 from service.clock import utcnow
 from service.extensions import db
-from service.intake import access, applicants, deadlines, followers
+from service.intake import access, applicants, deadlines, followers, procedures
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
 from service.intake.models import Application
-from service.intake.time_limits import limits_for
 from service.intake.wording import status_message
 
 
@@ -41,7 +40,7 @@ def _clock(app, today: dt.date) -> dict:
 
 def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict:
     return {
-        "case_no": app.case_no, "intake": app.intake, "intake_label": wf.INTAKE_LABELS[app.intake],
+        "case_no": app.case_no, "intake": app.intake, "intake_label": procedures.LABELS[app.intake],
         "status": app.status, "status_label": wf.STATUS_LABELS[app.status], "urgent": app.urgent,
         "channel": app.channel, "applicant_name": mask_name(app.contact_name or app.applicant.name),
         "applicant_phone": mask_phone(app.contact_phone), **_place(app), **_clock(app, today),
@@ -53,8 +52,10 @@ def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict
 def application_detail(app, actor, *, today: dt.date) -> dict:
     assignee = db.session.get(StaffUser, app.assigned_to_id) if app.assigned_to_id else None
     county = app.township.county
-    limits = limits_for(app.intake, app.scheme, (county.settings or {}).get("time_limits"))
-    case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
+    procedure = procedures.definition(app.intake, county.settings)
+    limits = procedure.limits(app.scheme)
+    case = wf.case_of(app, procedure)
+    role = actor.role if actor else ""
     row = application_row(app, today, {assignee.id: assignee.display_name} if assignee else {})
     row.update({
         "scheme": app.scheme, "description": app.description, "household_size": app.household_size,
@@ -79,8 +80,16 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
         "materials": [{"name": m.name, "status": m.status, "required": m.required} for m in app.materials],
         "allowed_actions": [
             {"action": a, "label": wf.ACTION_LABELS[a]}
-            for a in wf.allowed_actions(case, actor.role if actor else "", limits.township_approval_limit)
+            for a in wf.allowed_actions(case, role, limits.township_approval_limit, today=today, procedure=procedure)
         ],
+        # steps this role takes once 公示 has run its term, with the day they open (shown disabled)
+        "waiting_actions": [
+            {"action": a, "label": wf.ACTION_LABELS[a], "reason": why}
+            for a, why in wf.waiting_actions(case, role, limits.township_approval_limit, today=today,
+                                             procedure=procedure)
+        ],
+        "public_notice": _notice(app, case, today),
+        "steps": [{"status": s.status, "name": s.name, "current": s.status == app.status} for s in procedure.steps],
         "history": [
             {
                 "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
@@ -92,6 +101,15 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
         **_other_applications(app, actor),
     })
     return row
+
+
+def _notice(app, case, today: dt.date) -> dict | None:
+    """The 公示 under way or just ended: when it ends and whether its end has been recorded 无异议."""
+    if case.notice_ends_on is None:
+        return None
+    return {"started_on": app.notice_started_on.isoformat() if app.notice_started_on else None,
+            "ends_on": case.notice_ends_on.isoformat(), "ended": today >= case.notice_ends_on,
+            "cleared_on": app.notice_cleared_on.isoformat() if app.notice_cleared_on else None}
 
 
 def _file(app, actor) -> dict | None:
@@ -128,7 +146,7 @@ def _other_applications(app, actor) -> dict:
 
 def _other(o) -> dict:
     return {
-        "case_no": o.case_no, "intake": o.intake, "intake_label": wf.INTAKE_LABELS[o.intake],
+        "case_no": o.case_no, "intake": o.intake, "intake_label": procedures.LABELS[o.intake],
         "status": o.status, "status_label": wf.STATUS_LABELS[o.status], "township": o.township.name,
         "created_at": o.created_at.isoformat(timespec="seconds") + "Z",
         "approved_amount": str(o.approved_amount) if o.approved_amount is not None else None,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from service.errors import NotFound
 from service.extensions import db
-from service.intake import followers, services
+from service.intake import followers, procedures, services
 from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
 from service.intake.identity import mask_name
@@ -29,7 +29,7 @@ def submit(openid: str, payload: dict, route: dict, media: list[dict]) -> dict:
 
 def my_applications(openid: str, hotline: str | None = None) -> list[dict]:
     return [{
-        "case_no": a.case_no, "intake": wf.INTAKE_SHORT[a.intake], "status": wf.STATUS_LABELS[a.status],
+        "case_no": a.case_no, "intake": procedures.RESIDENT_LABELS[a.intake], "status": wf.STATUS_LABELS[a.status],
         "status_label": wf.STATUS_LABELS[a.status], "message": status_message(a, hotline),
         "name": mask_name(a.contact_name or ""),
     } for a in followers.followed(openid)[:5]]

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from service.intake import workflow as wf
 from service.intake.identity import typed
-from service.intake.time_limits import INTAKES
+from service.intake.procedures import INTAKES
 from service.request_limits import row_id
 
 MAX_AMOUNT = 9_999_999_999.99  # the columns' Numeric(12, 2); a float, so the OpenAPI document says a number

@@ -1,7 +1,8 @@
 """Use cases of the intake: log a call, claim, act on an application, reveal an ID, review a difference from
 the applicant's file, remove a follower. Each commits through its unit of work.
 
-Each takes primitives and an Actor, fetches, checks, asks the workflow, commits, and returns plain dicts.
+Each takes primitives and an Actor, fetches, checks, asks the pure domain (the workflow and the intake's
+procedure definition) what it does, applies that, commits, and returns plain dicts.
 """
 
 import datetime as dt
@@ -17,20 +18,13 @@ from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import access, applicants, deadlines, followers
+from service.intake import access, applicants, deadlines, decisions, followers, procedures
 from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
-from service.intake.materials import checklist_for
 from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village
 from service.intake.presenters import application_detail
-from service.intake.time_limits import INTAKES, SCHEMES, limits_for
 from service.unit_of_work import use_case
-
-
-def _limits(app: Application, county: County):
-    return limits_for(app.intake, app.scheme, (county.settings or {}).get("time_limits"))
-
 
 _get_for = access.get_for
 
@@ -44,10 +38,8 @@ def _record(app, action, from_status, actor: Actor | None, note=None, data=None,
 
 
 def _set_clock(app: Application, step_deadline: dt.date | None) -> None:
-    app.step_deadline = step_deadline
-    app.queue_due = step_deadline or deadlines.NO_DEADLINE
-    open_ = app.status in wf.OPEN_STATES
-    app.priority = (0 if app.urgent else 1) if open_ else 2
+    for name, value in decisions.clock_fields(step_deadline, app.status, app.urgent).items():
+        setattr(app, name, value)
 
 
 def _validate_call(payload: dict, *, followed: bool = False) -> dict:
@@ -59,9 +51,9 @@ def _validate_call(payload: dict, *, followed: bool = False) -> dict:
     id_number = payload.get("id_number")
     if id_number and (problem := id_number_problem(id_number)):
         errors["id_number"] = [problem]
-    if payload.get("intake") not in INTAKES:
-        errors["intake"] = ["请选择救助类别：临时救助、低保（含特困）、儿童福利"]
-    elif payload.get("scheme") and payload["scheme"] not in SCHEMES[payload["intake"]]:
+    if payload.get("intake") not in procedures.INTAKES:
+        errors["intake"] = ["请选择救助类别：" + "、".join(procedures.LABELS.values())]
+    elif payload.get("scheme") and payload["scheme"] not in procedures.SCHEMES[payload["intake"]]:
         errors["scheme"] = ["该救助类别下没有这个细类"]
     village = db.session.get(Village, payload.get("village_id") or 0)
     if village is None:
@@ -120,8 +112,10 @@ def _open(actor, payload, name, checked, channel, today, route, follower) -> dic
             id_number_encrypted=applicants.given_id(applicant, checked["id_number"]),
             household_size=payload.get("household_size"), created_by_id=actor.id if actor else None, route=route,
         )
-        app.materials = [Material(name=n) for n in checklist_for(app.intake, county.settings)]
-        _set_clock(app, deadlines.step_deadline(wf.SUBMITTED, _limits(app, county), today, urgent=app.urgent))
+        procedure = procedures.definition(app.intake, county.settings)
+        app.materials = [Material(name=n) for n in procedure.materials]
+        _set_clock(app, deadlines.step_deadline(procedure, wf.SUBMITTED, procedure.limits(app.scheme), today,
+                                                urgent=app.urgent))
         db.session.add(app)
         if follower:
             followers.follow(app, follower, "submitted")  # before the notice, so "received" reaches it
@@ -172,69 +166,44 @@ def claim(actor: Actor, case_no: str, expected_version: int | None, *, today: dt
 
 def act(actor: Actor, case_no: str, action: str, params: dict, expected_version: int | None,
         *, today: dt.date | None = None) -> dict:
-    """Take one workflow step; a stale version or a concurrent change is a 409, never a lost update."""
+    """Take one workflow step: fetch, decide (pure), apply, commit. A stale version or a concurrent change
+    is a 409, never a lost update."""
     today = today or beijing_today()
     with use_case() as uow:
         app = _get_for(actor, case_no)
         _check_version(app, expected_version)
         county = db.session.get(County, app.county_id)
-        limits = _limits(app, county)
-        case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
-        change = wf.decide(case, action, actor.role, params, today=today,
-                           township_limit=limits.township_approval_limit)
-        if change.intake != app.intake:  # a transfer may not make a second open application of one intake
-            _refuse_duplicate(app.applicant, change.intake, actor, None, county)
+
+        def procedure_of(intake: str) -> procedures.Procedure:
+            return procedures.definition(intake, county.settings)
+
+        case = wf.case_of(app, procedure_of(app.intake))
+        decision = decisions.decide(case, action, actor.role, params, today=today, now=utcnow(),
+                                    procedure_of=procedure_of)
+        if decision.change.intake != app.intake:  # a transfer may not make a second open application of one intake
+            _refuse_duplicate(app.applicant, decision.change.intake, actor, None, county)
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one
-            _apply(app, change, county, today)
-        note = change.data.get("reason") or change.data.get("note")
-        if action == "transfer":  # every re-route, from the API or the page, is measured against the classifier
-            note = note or wf.reroute_note(case.intake, change.intake, app.route)
-        _record(app, action, change.from_status, actor, note=note, data=_jsonable(change.data))
+            _apply(app, decision)
+        _record(app, action, decision.change.from_status, actor, note=decision.note, data=decision.data)
         db.session.flush()
         detail = application_detail(app, actor, today=today)
         uow.commit()
         return detail
 
 
-def _apply(app: Application, change: wf.Change, county: County, today: dt.date) -> None:
-    data = change.data
-    if change.clock == "pause":
-        app.paused_step_remaining = deadlines.remaining_workdays(app.step_deadline, today)
-        app.paused_final_remaining = deadlines.remaining_workdays(app.final_deadline, today)
-        app.resume_status = change.from_status
-        app.final_deadline = None
-        _mark_requested(app, data["missing"])
-    if change.action == "receive_materials":
-        for m in app.materials:
-            if m.status == "requested":
-                m.status, m.received_at = "received", utcnow()
-    app.status, app.intake = change.to_status, change.intake
-    if change.action == "transfer":
-        app.scheme, app.resume_status = None, None
-        _replace_checklist(app, checklist_for(app.intake, county.settings))
-    limits = _limits(app, county)
-    if change.clock == "restart":
-        _set_clock(app, deadlines.step_deadline(app.status, limits, today, urgent=app.urgent))
-    elif change.clock == "resume":
-        _set_clock(app, deadlines.resume(app.paused_step_remaining, today))
-        app.final_deadline = deadlines.resume(app.paused_final_remaining, today)
-    elif change.clock in ("pause", "stop"):
-        _set_clock(app, None)
-    if change.clock == "resume" or change.action == "receive_materials":
-        app.paused_step_remaining = app.paused_final_remaining = app.resume_status = None
-    if app.status == wf.ACCEPTED and app.accepted_on is None:
-        app.accepted_on = today
-        app.final_deadline = deadlines.resume(limits.total_days, today)
-    if change.action == "approve":
-        app.approved_amount, app.first_month = data["amount"], data["first_month"]
-    if change.action == "emergency_aid":
-        app.emergency_aid_amount = data["amount"]
-    if change.action == "reject":
-        app.decision_reason = data["reason"]
-    if change.action == "refer":
-        app.referred_to = data["department"] + (f"（{data['contact']}）" if data.get("contact") else "")
-    if change.to_status in (wf.APPROVED, wf.REJECTED):
-        app.decided_on = today
+def _apply(app: Application, decision: decisions.Decision) -> None:
+    """Lay a decision on the row: its column values, then its materials operations."""
+    for name, value in decision.sets.items():
+        setattr(app, name, value)
+    for op, arg in decision.materials:
+        if op == "request":
+            _mark_requested(app, arg)
+        elif op == "receive":
+            for m in app.materials:
+                if m.status == "requested":
+                    m.status, m.received_at = "received", arg
+        elif op == "checklist":
+            _replace_checklist(app, arg)
 
 
 def _replace_checklist(app: Application, names: list[str]) -> None:
@@ -251,10 +220,6 @@ def _mark_requested(app: Application, missing: list[str]) -> None:
             by_name[name] = Material(name=name, required=True)
             app.materials.append(by_name[name])
         by_name[name].status = "requested"
-
-
-def _jsonable(data: dict) -> dict:
-    return {k: (str(v) if not isinstance(v, str | int | list | bool | type(None)) else v) for k, v in data.items()}
 
 
 def detail(actor: Actor, case_no: str, *, today: dt.date | None = None) -> dict:

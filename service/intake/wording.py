@@ -1,9 +1,13 @@
-"""What an applicant is told about their application, in plain Chinese: what happened, what next, by when."""
+"""What an applicant is told about their application, in plain Chinese: what happened, what next, by when.
+
+The sentences live in the intake's procedure definition (service.intake.procedures, per county); this fills
+them from the application. The notices (service.notify) put the same sentence in their channel framing.
+"""
 
 import datetime as dt
 from decimal import Decimal
 
-from service.intake import workflow as wf
+from service.intake import procedures
 
 APPEAL = "如对决定有异议，可自收到通知之日起60日内向县人民政府申请行政复议，或6个月内向人民法院提起行政诉讼。"
 
@@ -34,29 +38,29 @@ def approval(app) -> str:
     return f"每月{amount}元，{month_cn(app.first_month)}起发放"
 
 
-def status_message(app, hotline: str | None = None) -> str:
-    """One or two sentences for the applicant; `app` is an Application row (read only)."""
-    due = date_cn(app.step_deadline)
-    call = f"如有疑问请拨打 {hotline}。" if hotline else ""
-    missing = [m.name for m in app.materials if m.status == "requested"]
-    messages = {
-        wf.SUBMITTED: f"您的申请已收到，乡镇民政窗口将在{due}前决定是否受理。",
-        wf.AWAITING: "还需要您补交以下材料：" + "、".join(missing)
-        + "。请带到乡镇便民服务中心民政窗口，材料补齐后继续办理（补材料期间办理时限暂停）。",
-        wf.ACCEPTED: f"您的申请已受理，工作人员将在{due}前开始入户调查核实。",
-        wf.INVESTIGATING: f"工作人员正在调查核实您家的情况，预计{due}前完成。",
-        wf.NOTICE: f"调查已完成，正在村（居）公示，公示到{due}结束。",
-        wf.COUNTY: f"已报县民政局审核确认，预计{due}前作出决定。",
-        wf.APPROVED: _approved(app),
-        wf.REJECTED: f"经审核不予批准，理由：{app.decision_reason}。{APPEAL}",
-        wf.REFERRED: f"您的事项已转交{app.referred_to}办理，请留意对方联系。",
-        wf.WITHDRAWN: "您的申请已撤回。如仍需帮助，可以重新申请。",
+def applicant_facts(app) -> dict:
+    """What a sentence to the applicant may name about `app` (an Application row, read only)."""
+    return {
+        "intake": procedures.RESIDENT_LABELS.get(app.intake, app.intake),
+        "due": date_cn(app.step_deadline), "final_due": date_cn(app.final_deadline),
+        "materials": "、".join(m.name for m in app.materials if m.status == "requested"),
+        "count": sum(1 for m in app.materials if m.status == "requested"),
+        "township": app.township.name if app.township is not None else "",
+        "approval": approval(app) if app.approved_amount is not None else "",
+        "reason": app.decision_reason or "", "appeal": APPEAL, "handler": app.referred_to or "",
+        "emergency_amount": amount_cn(app.emergency_aid_amount),
     }
-    text = messages[app.status]
-    if app.emergency_aid_amount and app.status not in wf.CLOSED_STATES:
-        text = f"已先行救助{amount_cn(app.emergency_aid_amount)}元。" + text
-    return text + call
 
 
-def _approved(app) -> str:
-    return f"您的申请已批准：{approval(app)}，钱会打到您登记的账户。"  # the same words as the notice
+def told(app, county_settings: dict | None = None) -> str:
+    """The sentence the applicant reads at the application's current step (its procedure's, for its county:
+    `county_settings`, or read from the application's township)."""
+    settings = county_settings
+    if settings is None and app.township is not None:
+        settings = app.township.county.settings
+    return procedures.definition(app.intake, settings).tells(app.status, applicant_facts(app))
+
+
+def status_message(app, hotline: str | None = None) -> str:
+    """One or two sentences for the applicant, with the county's hotline."""
+    return told(app) + (f"如有疑问请拨打 {hotline}。" if hotline else "")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from service.intake import procedures
 from service.intake import workflow as wf
-from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn
+from service.intake.wording import APPEAL, amount_cn, approval, date_cn, month_cn, told
 
 # application_events.action -> notice kind (actions not listed tell the applicant nothing)
 ACTION_KINDS = {
@@ -70,7 +71,7 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
     return {
         **base_context(county),
         "case_no": app.case_no,
-        "intake": wf.INTAKE_SHORT.get(app.intake, app.intake),
+        "intake": procedures.RESIDENT_LABELS.get(app.intake, app.intake),
         "status": wf.STATUS_LABELS.get(app.status, app.status),
         "step": STEP_LABELS.get(app.status, wf.STATUS_LABELS.get(app.status, app.status)),
         "due": date_cn(due),
@@ -86,4 +87,5 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
         "appeal": APPEAL,
         "handler": app.referred_to or "",
         "emergency_amount": amount_cn(app.emergency_aid_amount),
+        "told": told(app, county.settings or {}),  # the applicant's sentence for this step: one home, the intake's procedure
     }

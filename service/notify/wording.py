@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from service import layered
+
 TEMPLATE_VALUE_MAX = 20
 FORBIDDEN_FIELDS = ("first", "remark")  # retired by WeChat in 2023-05: sending them fails with 47003
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _FIELD_KEY = re.compile(r"^[a-z_]+\d*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _SPACES = re.compile(r"\s+")
@@ -47,21 +48,11 @@ def merged(overrides: dict | None) -> dict:
 
 
 def _merge(base: dict, extra: dict) -> dict:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "fields":
-            base[key] = _merge(base[key], value)
-        else:  # a county's field mapping replaces the default one whole: it belongs to its template
-            base[key] = copy.deepcopy(value)
-    return base
+    # a county's field mapping replaces the default one whole: it belongs to its template
+    return layered.merge(base, extra, whole=("fields",))
 
 
-def render(template: str, context: dict) -> str:
-    """Fill {name} placeholders; unknown names render empty. No format specs, no attribute access."""
-    return _PLACEHOLDER.sub(lambda m: _text(context.get(m.group(1), "")), template or "")
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
+render = layered.render  # {name} placeholders; unknown names render empty
 
 
 def one_line(value: str) -> str:

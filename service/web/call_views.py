@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
-from service.intake import services
-from service.intake import workflow as wf
+from service.intake import procedures, services
 from service.intake.models import Township
 from service.nlp import route as classify
 from service.ops import metrics
@@ -31,7 +30,7 @@ def _villages(actor) -> list[dict]:
 def _form(actor, *, values=None, errors=None, problem=None, status=200):
     return render_template(
         "call.html", values=values or {}, errors=errors or {}, problem=problem, townships=_villages(actor),
-        intakes=wf.INTAKE_LABELS,
+        intakes=procedures.LABELS,
     ), status
 
 
@@ -85,7 +84,7 @@ def log_call(actor):
     payload, errors = _payload(request.form)
     values = {k: request.form.get(k, "") for k in FIELDS}
     route = route_record(payload["description"], payload["intake"]) if not errors.get("description") else None
-    if route and not payload["intake"] and route["category"] in wf.INTAKE_LABELS:
+    if route and not payload["intake"] and route["category"] in procedures.LABELS:
         payload["intake"] = route["category"]  # "按系统建议" kept: the classifier's intake is the choice
         route["chosen"] = route["category"]
     if payload["intake"] is None:

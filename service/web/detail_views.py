@@ -9,7 +9,7 @@ from service.clock import today as beijing_today
 from service.errors import Conflict, InvalidInput, NotFound
 from service.intake import services
 from service.intake import workflow as wf
-from service.intake.time_limits import INTAKES
+from service.intake.procedures import INTAKES
 from service.nlp import route as classify
 from service.request_limits import bounded_int
 from service.web import action_forms

@@ -20,7 +20,7 @@ from service.errors import (
     http_status,
 )
 from service.extensions import db
-from service.intake import workflow as wf
+from service.intake import procedures
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ bp = Blueprint(
 )
 
 CHANNEL_LABELS = {"hotline": "热线", "wechat": "微信", "window": "窗口"}
-# staff read 低保 as including 特困; "other" is the classifier's fourth answer
-INTAKE_SHORT = {**wf.INTAKE_SHORT, "dibao": "低保（含特困）", "other": "其他事项"}
+# the intake's one name from its definition; "other" is the classifier's fourth answer
+INTAKE_SHORT = {**procedures.LABELS, "other": "其他事项"}
 
 # Who sees which page; the use cases check again (township scope, workflow roles) whatever the page says.
 QUEUE_ROLES = ("window", "county", "operator", "admin")

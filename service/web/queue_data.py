@@ -13,6 +13,7 @@ from service.auth.actor import Actor
 from service.auth.models import StaffUser
 from service.errors import Forbidden
 from service.extensions import db
+from service.intake import procedures
 from service.intake import workflow as wf
 from service.intake.case_numbers import is_well_formed, normalise
 from service.intake.identity import normalise_phone, phone_problem
@@ -115,9 +116,9 @@ def callers_by_phone(actor: Actor, phone: str) -> dict:
     return {
         "applicants": [{"name": mask_name(a.name), "village_id": a.village_id,
                         "village": f"{a.village.township.name}{a.village.name}"} for a in shown_files],
-        "applications": [{"case_no": a.case_no, "intake": wf.INTAKE_LABELS[a.intake],
+        "applications": [{"case_no": a.case_no, "intake": procedures.LABELS[a.intake],
                           "status": wf.STATUS_LABELS[a.status], "applicant": mask_name(a.contact_name or ""),
                           "urgent": a.urgent} for a in told],
-        "withheld": [{"intake": wf.INTAKE_LABELS[a.intake], "label": "已有在办申请" + elsewhere}
+        "withheld": [{"intake": procedures.LABELS[a.intake], "label": "已有在办申请" + elsewhere}
                      for a in apps if a not in told],
     }

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from service.clock import today as beijing_today
 from service.extensions import db
+from service.intake import procedures
 from service.intake import queue as intake_queue
 from service.intake import workflow as wf
 from service.intake.models import Township
@@ -25,7 +26,7 @@ def _int(value: str | None) -> int | None:
 def _filters(actor) -> dict:
     args = request.args
     filters = {
-        "intake": args.get("intake") if args.get("intake") in wf.INTAKE_LABELS else None,
+        "intake": args.get("intake") if args.get("intake") in procedures.LABELS else None,
         "urgent": args.get("urgent") == "1" or None,
         "overdue": args.get("overdue") == "1" or None,
         "mine": args.get("mine") == "1" or None,
@@ -64,6 +65,6 @@ def queue(actor):
         "queue.html", items=items, tabs=queue_data.TABS, tab=tab,
         counts=queue_data.tab_counts(actor, filters, today), filters=filters, query_text=query_text,
         filter_args={k: 1 if v is True else v for k, v in filters.items()},
-        search=search, next_cursor=next_cursor, townships=townships, intakes=wf.INTAKE_LABELS,
+        search=search, next_cursor=next_cursor, townships=townships, intakes=procedures.LABELS,
         paged=bool(request.args.get("cursor")),
     )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from service.extensions import db
+from service.intake import procedures
 from service.intake import workflow as wf
 from service.intake.models import Application
 from service.web import stats
@@ -43,7 +44,7 @@ def monthly_rows(county_id: int, month: stats.Month, township_id: int | None = N
     new = dict(db.session.execute(stats._scope(
         select(Application.intake, func.count()).where(Application.created_at >= start, Application.created_at < end)
         .group_by(Application.intake), county_id, township_id)).all())
-    rows = {i: {"intake": i, "intake_label": wf.INTAKE_LABELS[i], "new": new.get(i, 0), "households": 0,
+    rows = {i: {"intake": i, "intake_label": procedures.LABELS[i], "new": new.get(i, 0), "households": 0,
                 "people": 0, "person_times": 0, "amount": Decimal("0.00"), "aid_times": 0,
                 "aid_amount": Decimal("0.00"), "rejected": 0, "_days": [], "_households": set()}
             for i in stats.INTAKES}

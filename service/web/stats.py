@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from service import clock
 from service.errors import InvalidInput
 from service.extensions import db
+from service.intake import procedures
 from service.intake import workflow as wf
 from service.intake.models import Application, ApplicationEvent, Township
 from service.intake.workdays import workdays_between
@@ -22,7 +23,7 @@ STATUS_GROUPS = [  # (label, statuses): the columns of the intake × township ×
     ("公示中", (wf.NOTICE,)), ("待县审核", (wf.COUNTY,)), ("已批准", (wf.APPROVED,)),
     ("不予批准", (wf.REJECTED,)), ("转办/撤回", (wf.REFERRED, wf.WITHDRAWN)),
 ]
-INTAKES = tuple(wf.INTAKE_LABELS)
+INTAKES = tuple(procedures.LABELS)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

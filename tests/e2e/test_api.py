@@ -4,6 +4,7 @@ import pytest
 
 from service import create_app
 from tests.conftest import BASE_CONFIG, login
+from tests.procedure_helpers import notice_started_days_ago
 
 CALL = {"phone": "13812345678", "name": "张秀英", "id_number": "11010519491231002X", "intake": "dibao",
         "description": "俺家老汉瘫在床上，想申请低保", "household_size": 2}
@@ -160,7 +161,13 @@ def test_window_clerk_works_an_application_through_to_the_county(client, county,
     assert act("accept").status_code == 200
     err = error_of(act("submit_to_county"), 409)
     assert err["code"] == "invalid_transition" and "已受理" in err["message"]
-    for action in ("start_investigation", "start_public_notice", "submit_to_county"):
+    for action in ("start_investigation", "start_public_notice"):
+        assert act(action).status_code == 200, action
+    early = error_of(act("submit_to_county"), 409)  # 公示 runs its full 7 days first
+    assert early["code"] == "invalid_transition" and "公示期未满" in early["message"]
+    with app.app_context():
+        notice_started_days_ago(case_no, 7)
+    for action in ("close_public_notice", "submit_to_county"):
         assert act(action).status_code == 200, action
     assert error_of(act("approve", amount="680", first_month="2099-01"), 403)
     reviewer = app.test_client()
@@ -175,7 +182,7 @@ def test_window_clerk_works_an_application_through_to_the_county(client, county,
     assert approved.status_code == 200 and approved.get_json()["status_label"] == "已批准"
     history = [h["action"] for h in approved.get_json()["history"]]
     assert history == ["submit", "claim", "accept", "start_investigation", "start_public_notice",
-                       "submit_to_county", "approve"]
+                       "close_public_notice", "submit_to_county", "approve"]
 
 
 def test_another_townships_case_answers_exactly_like_a_missing_one(client, county, app):
@@ -242,3 +249,26 @@ def test_public_look_up_and_login_are_rate_limited(database_url, county):
 
 def test_authentication_comes_before_validation(client, county):
     assert error_of(client.post("/api/v1/calls", json={"phone": "1"}), 401)
+
+
+def test_public_notice_through_the_api_waits_its_term_and_takes_an_objection(client, county, app):
+    login(client, "hotline")
+    case_no = log_call(client, county).get_json()["case_no"]
+    clerk = app.test_client()
+    login(clerk, "suntuan")
+    detail = clerk.get(f"/api/v1/applications/{case_no}").get_json()
+    for action in ("accept", "start_investigation", "start_public_notice"):
+        detail = clerk.post(f"/api/v1/applications/{case_no}/actions/{action}",
+                            json={"version": detail["version"]}).get_json()
+    assert detail["public_notice"]["ended"] is False and detail["public_notice"]["cleared_on"] is None
+    waiting = {w["action"]: w["reason"] for w in detail["waiting_actions"]}
+    assert "公示期未满" in waiting["submit_to_county"] and "submit_to_county" not in {
+        a["action"] for a in detail["allowed_actions"]}
+    no_text = clerk.post(f"/api/v1/applications/{case_no}/actions/reinvestigate", json={"version": detail["version"]})
+    assert "异议情况" in error_of(no_text, 422)["fields"]["reason"][0]
+    back = clerk.post(f"/api/v1/applications/{case_no}/actions/reinvestigate",
+                      json={"version": detail["version"], "reason": "村民反映其家有营运货车"})
+    assert back.status_code == 200
+    body = back.get_json()
+    assert body["status"] == "investigating" and body["public_notice"] is None
+    assert body["history"][-1]["action"] == "reinvestigate" and body["history"][-1]["note"] == "村民反映其家有营运货车"

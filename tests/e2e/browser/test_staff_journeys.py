@@ -187,3 +187,54 @@ def test_pages_fit_a_phone_screen(page, live_server, username, path):
     page.focus("a.skip")
     box = page.locator("a.skip").bounding_box()
     assert box and box["x"] >= 0, "the skip link must be visible when focused"
+
+
+def _dibao_in_notice(live_server, started_days_ago: int) -> str:
+    """A 低保 case of 孙疃镇 whose 公示 started `started_days_ago` days ago, taken there by the use cases."""
+    import datetime as dt
+
+    from service.auth.models import StaffUser
+    from service.auth.services import actor_of
+    from service.clock import today
+    from service.extensions import db
+    from service.intake import services
+    from service.intake.models import Village
+
+    def make():
+        staff = {u.username: actor_of(u) for u in db.session.scalars(select(StaffUser))}
+        village = db.session.scalars(select(Village).where(Village.name == "秦口村")).one()
+        started = today() - dt.timedelta(days=started_days_ago)
+        payload = {"phone": "13912340077", "name": "周玉兰", "village_id": village.id, "intake": "dibao",
+                   "description": "老伴去世，我腿脚不好，想申请低保", "household_size": 1}
+        case_no = services.open_application(staff["hotline"], payload, channel="hotline",
+                                            today=started)["case_no"]
+        for action in ("accept", "start_investigation", "start_public_notice"):
+            services.act(staff["suntuan"], case_no, action, {}, None, today=started)
+        return case_no
+
+    return live_server.query(make)
+
+
+def test_window_clerk_waits_out_the_public_notice_then_sends_the_file_to_the_county(page, live_server):
+    case_no = _dibao_in_notice(live_server, 3)
+    log_in(page, "suntuan")
+    page.goto(f"/staff/applications/{case_no}")
+    assert _status(page) == "公示中"
+    closed = page.locator('button[data-action="submit_to_county"]')
+    assert closed.is_disabled() and "起才能报县审核" in page.inner_text("#wait-submit_to_county")
+    assert "公示到" in page.inner_text("#applicant-message")
+
+    from tests.procedure_helpers import notice_started_days_ago
+
+    live_server.query(lambda: notice_started_days_ago(case_no, 7))  # a week later
+    page.reload()
+    page.click('button[data-action="close_public_notice"]')
+    page.wait_for_selector(".flash-ok")
+    assert "登记无异议" in page.inner_text("#public-notice")
+    page.click('button[data-action="submit_to_county"]')
+    page.wait_for_selector(".flash-ok")
+    assert _status(page) == "待县审核"
+    assert "已报县民政局审核确认" in page.inner_text("#applicant-message")
+
+    kinds = [kind for kind, _text in _outbox(live_server, _application(live_server, case_no)["id"])]
+    assert kinds[-2:] == ["public_notice_started", "county_review"]  # one notice per step, in order

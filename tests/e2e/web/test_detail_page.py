@@ -9,6 +9,7 @@ from service.clock import today as beijing_today
 from service.extensions import db
 from service.intake.models import Application
 from tests.e2e.web.conftest import as_user, open_case, step
+from tests.procedure_helpers import notice_started_days_ago
 
 ID = "11010519491231002X"
 
@@ -67,7 +68,7 @@ def test_materials_round_trip_to_township_approval(app, county, browser):
                    missing_other="住院费用票据\n诊断证明")
     assert response.status_code == 302
     page = browser.get(response.location).text
-    assert "待补正" in page and "还需要您补交以下材料" in page and "诊断证明" in page
+    assert "待补正" in page and "还需要您补交以下4项材料" in page and "诊断证明" in page
     assert "已告知补正" in page
     assert act(browser, no, "receive_materials").status_code == 302
     assert act(browser, no, "start_investigation").status_code == 302
@@ -186,7 +187,10 @@ def test_operator_sees_the_case_without_action_buttons(app, county):
 
 def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser):
     case = open_case(county, household_size=2)
-    for action in ("accept", "start_investigation", "start_public_notice", "submit_to_county"):
+    for action in ("accept", "start_investigation", "start_public_notice"):
+        step(county, "suntuan", case["case_no"], action)
+    notice_started_days_ago(case["case_no"], 7)
+    for action in ("close_public_notice", "submit_to_county"):
         step(county, "suntuan", case["case_no"], action)
     browser.login("suntuan")
     assert 'data-action="approve"' not in browser.get(f"/staff/applications/{case['case_no']}").text

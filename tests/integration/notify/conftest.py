@@ -18,6 +18,7 @@ from service.notify.worker import Worker
 TODAY = dt.date(2026, 11, 23)  # a Monday
 MORNING = dt.datetime(2026, 11, 23, 7, 0)  # before the digest hour: no digests unless a test asks
 TEMPLATE = "TPL-PROGRESS"
+NOTICE_OVER = TODAY + dt.timedelta(days=7)  # 公示 started on TODAY has run its 7 calendar days
 
 
 def fast_config(fake_wechat, fake_sms) -> dict:
@@ -60,9 +61,17 @@ class Cases:
         return services.act(self.county["actors"][who], case_no, action, params, None, today=today)
 
     def approve_dibao(self, case_no: str) -> None:
-        for action in ("accept", "start_investigation", "start_public_notice", "submit_to_county"):
+        """Through the whole procedure: 公示 starts today and the file goes to the county when it has run
+        its 7 days (the applicant hears of the county only after 公示 ended)."""
+        for action in ("accept", "start_investigation", "start_public_notice"):
             self.act(case_no, action)
-        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12")
+        self.after_notice(case_no)
+        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER)
+
+    def after_notice(self, case_no: str) -> None:
+        """公示 started on TODAY ran its term: its end recorded 无异议, then 报县 (both on NOTICE_OVER)."""
+        self.act(case_no, "close_public_notice", today=NOTICE_OVER)
+        self.act(case_no, "submit_to_county", today=NOTICE_OVER)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_a_hotline_callers_approval_arrives_by_sms(notify_app, cases, fake_wecha
     assert fake_wechat.calls("template_send") == []
     texts = [m["text"] for m in fake_sms.sent if m["phone"] == "13812345678"]
     assert len(texts) == 6 and all(t.startswith("【濉溪县民政局】") for t in texts)
-    assert f"您的低保申请（案件号{case_no}）已批准：每月680元，2026年12月起发放" in texts[-1]
+    assert f"低保申请（案件号{case_no}）：您的申请已批准：每月680元，2026年12月起发放" in texts[-1]
     assert [m["idempotency_key"] for m in fake_sms.sent] == [r.idempotency_key for r in rows()]
 
 

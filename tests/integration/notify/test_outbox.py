@@ -12,7 +12,7 @@ from service.intake.models import Application
 from service.notify import enqueue_cs_text, periodic, record_template_result
 from service.notify.models import DEAD, DELIVERED, PENDING, SENT, Notification
 from tests.conftest import login
-from tests.integration.notify.conftest import TODAY, drain, rows
+from tests.integration.notify.conftest import NOTICE_OVER, TODAY, drain, rows
 
 
 def count() -> int:
@@ -26,8 +26,8 @@ def test_every_milestone_writes_its_notice_in_order(notify_app, cases):
     cases.act(case_no, "receive_materials")
     cases.act(case_no, "start_investigation")
     cases.act(case_no, "start_public_notice")
-    cases.act(case_no, "submit_to_county")
-    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12")
+    cases.after_notice(case_no)
+    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER)
     found = rows()
     assert [r.kind for r in found] == [
         "received", "accepted", "materials_needed", "materials_received", "investigation_started",

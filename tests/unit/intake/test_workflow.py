@@ -1,30 +1,37 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from service.errors import Forbidden, InvalidInput, InvalidTransition
 from service.intake import workflow as wf
 from service.intake.deadlines import step_deadline
-from service.intake.time_limits import limits_for
+from service.intake.procedures import definition, limits_for
 
 TODAY = dt.date(2026, 11, 23)
 
 
-def step(case, action, role="window", **params):
-    change = wf.decide(case, action, role, params, today=TODAY)
+def step(case, action, role="window", today=TODAY, **params):
+    change = wf.decide(case, action, role, params, today=today)
+    ends = today + dt.timedelta(days=7) if action == "start_public_notice" else case.notice_ends_on
     return wf.Case(change.intake, change.to_status, case.urgent,
                    case.emergency_aid_paid or action == "emergency_aid",
-                   change.from_status if change.clock == "pause" else None), change
+                   change.from_status if change.clock == "pause" else None,
+                   ends if change.to_status == wf.NOTICE else None,
+                   action == "close_public_notice" or (case.notice_cleared and change.to_status == wf.NOTICE)), change
 
 
 def test_dibao_goes_through_public_notice_to_the_county():
     case = wf.Case("dibao", wf.SUBMITTED)
-    for action in ("accept", "start_investigation", "start_public_notice", "submit_to_county"):
+    for action in ("accept", "start_investigation", "start_public_notice"):
         case, _ = step(case, action)
+    later = TODAY + dt.timedelta(days=7)
+    for action in ("close_public_notice", "submit_to_county"):
+        case, _ = step(case, action, today=later)
     assert case.status == wf.COUNTY
     case, change = step(case, "approve", role="county", amount="680", first_month="2026-12")
     assert case.status == wf.APPROVED
-    assert change.data == {"amount": wf.Decimal("680.00"), "first_month": "2026-12"}
+    assert change.data == {"amount": Decimal("680.00"), "first_month": "2026-12"}
     assert wf.allowed_actions(case, "county") == []
 
 
@@ -141,7 +148,7 @@ def test_township_approves_temporary_relief_within_its_limit_only():
 def test_emergency_aid_is_paid_first_once_for_urgent_temporary_relief():
     case = wf.Case("temporary_relief", wf.SUBMITTED, urgent=True)
     case, change = step(case, "emergency_aid", amount="300")
-    assert case.status == wf.ACCEPTED and change.data["amount"] == wf.Decimal("300.00")
+    assert case.status == wf.ACCEPTED and change.data["amount"] == Decimal("300.00")
     with pytest.raises(InvalidTransition, match="已先行救助"):
         wf.decide(case, "emergency_aid", "window", {"amount": "100"}, today=TODAY)
     with pytest.raises(InvalidTransition, match="急难"):
@@ -174,12 +181,12 @@ def test_closed_applications_allow_nothing():
 
 
 def test_step_deadlines_follow_the_intake_limits():
-    dibao = limits_for("dibao")
-    assert step_deadline(wf.SUBMITTED, dibao, TODAY) == dt.date(2026, 11, 26)
-    assert step_deadline(wf.SUBMITTED, dibao, TODAY, urgent=True) == TODAY
-    assert step_deadline(wf.NOTICE, dibao, TODAY) == dt.date(2026, 11, 30)  # 7 calendar days
-    assert step_deadline(wf.COUNTY, dibao, TODAY) == dt.date(2026, 12, 7)  # 10 WD
-    assert step_deadline(wf.AWAITING, dibao, TODAY) is None
+    dibao, procedure = limits_for("dibao"), definition("dibao")
+    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY) == dt.date(2026, 11, 26)
+    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY, urgent=True) == TODAY
+    assert step_deadline(procedure, wf.NOTICE, dibao, TODAY) == dt.date(2026, 11, 30)  # 7 calendar days
+    assert step_deadline(procedure, wf.COUNTY, dibao, TODAY) == dt.date(2026, 12, 7)  # 10 WD
+    assert step_deadline(procedure, wf.AWAITING, dibao, TODAY) is None
 
 
 def test_scheme_and_county_overrides_layer_on_the_defaults():

@@ -1,0 +1,116 @@
+"""The per-intake procedure definitions: one name each, the steps in order with their legal rules, the
+applicant's sentence per step, and a county's overrides laid over them without breaking the law."""
+
+import pytest
+
+from service.intake import procedures
+from service.intake import workflow as wf
+from service.intake.procedures import definition, problems
+
+DIBAO_STEPS = ["submitted", "accepted", "investigating", "public_notice", "county_review", "approved"]
+
+
+def test_every_intake_has_one_staff_name_and_one_resident_name_read_by_every_layer():
+    from service.web.pages import INTAKE_SHORT
+
+    for intake in procedures.INTAKES:
+        proc = definition(intake)
+        assert proc.label and proc.resident_label
+        assert wf.INTAKE_LABELS[intake] == INTAKE_SHORT[intake] == proc.label  # API, pages and filters
+        assert wf.INTAKE_SHORT[intake] == proc.resident_label  # what notices and the chat say
+    assert definition("dibao").label == "最低生活保障（含特困）" and definition("dibao").resident_label == "低保"
+
+
+def test_dibao_steps_are_one_ordered_list_with_public_notice_before_the_county():
+    proc = definition("dibao")
+    assert list(proc.statuses) == DIBAO_STEPS
+    notice = proc.step("public_notice")
+    assert notice.required and notice.calendar and proc.limits().public_notice_days == 7
+    assert not proc.township_approves and not proc.emergency_aid
+
+
+def test_child_welfare_never_has_public_notice():
+    proc = definition("child_welfare")
+    assert "public_notice" not in proc.statuses and not proc.has_public_notice
+    assert proc.no_public_notice == "儿童福利申请不公示，以保护儿童"
+
+
+def test_temporary_relief_may_be_approved_by_the_township_within_its_limit():
+    proc = definition("temporary_relief")
+    assert proc.township_approves and proc.emergency_aid and proc.limits().township_approval_limit == 500
+    assert proc.has_public_notice and not proc.public_notice_required  # some counties post a short 公示
+
+
+def test_time_limits_layer_intake_scheme_and_county():
+    assert definition("dibao").limits("tekun").county_days == 15
+    county = definition("dibao", {"time_limits": {"dibao": {"county_days": 8}, "tekun": {"total_days": 45}}})
+    assert county.limits().county_days == 8 and county.limits("tekun").total_days == 45
+
+
+def test_every_step_tells_the_applicant_one_sentence_from_the_definition():
+    facts = {"due": "12月1日", "final_due": "12月31日", "materials": "户口簿", "count": 1, "township": "孙疃镇",
+             "approval": "每月680元，2026年12月起发放", "reason": "收入高于标准", "handler": "县人社局"}
+    for intake in procedures.INTAKES:
+        proc = definition(intake)
+        for status in wf.STATES:
+            if status == "public_notice" and not proc.has_public_notice:
+                continue
+            text = proc.tells(status, facts)
+            assert text and "{" not in text, (intake, status)
+    assert "公示到12月1日结束" in definition("dibao").tells("public_notice", facts)
+    assert definition("dibao").tells("accepted", facts).startswith("您的申请已受理")
+
+
+def test_a_paid_emergency_aid_is_said_first_while_the_procedure_goes_on():
+    proc = definition("temporary_relief")
+    assert proc.tells("investigating", {"emergency_amount": "300", "due": "12月1日"}).startswith("已先行救助300元。")
+    assert "先行救助" not in proc.tells("withdrawn", {"emergency_amount": "300"})
+
+
+def test_a_county_overrides_wording_and_materials_like_the_notice_templates():
+    settings = {"procedures": {"intakes": {"dibao": {"tells": {"accepted": "已受理，{due}前上门。"},
+                                                    "materials": ["申请书"]}}}}
+    proc = definition("dibao", settings)
+    assert proc.tells("accepted", {"due": "12月1日"}) == "已受理，12月1日前上门。"
+    assert proc.materials == ("申请书",) and list(proc.statuses) == DIBAO_STEPS  # the rest stays
+    assert definition("dibao").materials[0] == "救助申请书"  # the packaged default untouched
+    assert procedures.checklist_for("dibao", {"materials": {"dibao": ["旧设置"]}}) == ["旧设置"]
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"intakes": {"child_welfare": {"steps": [{"status": "submitted", "name": "申请"},
+                                              {"status": "public_notice", "name": "公示"},
+                                              {"status": "approved", "name": "批准"}]}}}, "不得公示"),
+    ({"intakes": {"dibao": {"steps": [{"status": "submitted", "name": "申请"},
+                                      {"status": "county_review", "name": "县审核"},
+                                      {"status": "approved", "name": "批准"}]}}}, "须先公示"),
+    ({"intakes": {"dibao": {"steps": [{"status": "submitted", "name": "申请"},
+                                      {"status": "county_review", "name": "县审核"},
+                                      {"status": "public_notice", "name": "公示"},
+                                      {"status": "approved", "name": "批准"}]}}}, "公示应在报县审核之前"),
+    ({"intakes": {"elsewhere": {}}}, "没有这个救助类别"),
+    ({"intakes": {"dibao": {"tells": {"accepted": ""}}}}, "不能为空"),
+])
+def test_a_county_cannot_override_the_law_away(overrides, words):
+    found = problems(overrides)
+    assert found and any(words in p for p in found), found
+    # an unusable setting falls back to the packaged definition rather than breaking the procedure
+    assert list(definition("dibao", {"procedures": overrides}).statuses) == DIBAO_STEPS
+
+
+def test_the_procedures_setting_wins_over_the_older_materials_setting():
+    settings = {"materials": {"dibao": ["旧清单"]}, "procedures": {"intakes": {"dibao": {"materials": ["新清单"]}}}}
+    assert definition("dibao", settings).materials == ("新清单",)
+    assert definition("child_welfare", settings).materials == definition("child_welfare").materials
+
+
+def test_the_chat_fields_and_choice_names_match_what_the_chat_asks_today():
+    # the chat is being rewritten to read these from the definition; until then they must not drift apart
+    from service.chat import prompts
+    from service.chat.forms import FIELDS_BY_INTAKE
+
+    for intake in procedures.INTAKES:
+        proc = definition(intake)
+        assert proc.chat_fields == FIELDS_BY_INTAKE[intake]
+        assert proc.chat_choice == prompts.INTAKE_NAMES[intake]
+        assert set(proc.chat_fields) <= set(prompts.QUESTIONS)
