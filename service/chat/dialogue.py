@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from service.chat import answers as A
 from service.chat import prompts as P
 from service.chat.form_steps import FormSteps
+from service.intake.procedures import INTAKES
 
 CANCEL = {"取消", "退出", "不办了", "算了"}
 RESTART = {"重新开始", "重来", "重新申请"}
@@ -23,7 +24,6 @@ PROGRESS = {"进度", "查询进度", "查进度", "进度查询"}
 BIND = re.compile(r"^绑定\s*(\d{11})?\s*([0-9Xx]{4})?$")
 HUMAN = {"人工", "转人工", "人工客服"}
 HELP = {"帮助", "菜单", "你好", "您好", "在吗", "hi", "hello"}
-INTAKES = ("temporary_relief", "dibao", "child_welfare")
 PROGRESS_CONFIDENCE = 0.8  # mid-form, only a clear progress question interrupts the question asked
 
 

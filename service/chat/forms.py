@@ -2,12 +2,10 @@
 
 import re
 
-FIELDS_BY_INTAKE = {
-    "temporary_relief": ("name", "id_number", "phone", "village", "household", "situation"),
-    "dibao": ("name", "id_number", "phone", "village", "household", "situation"),
-    "child_welfare": ("guardian_name", "guardian_id_number", "phone", "child_village", "guardian_relation",
-                      "child_name", "child_age", "child_situation"),
-}
+from service.intake.procedures import INTAKES, definition
+
+# what the chat asks for each intake, in order: the intake's procedure definition says (chat.fields)
+FIELDS_BY_INTAKE = {intake: definition(intake).chat_fields for intake in INTAKES}
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                    "八": 8, "九": 9,
                    "俩": 2, "仨": 3}

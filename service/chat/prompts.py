@@ -1,9 +1,10 @@
 """Everything the chatbot says, in plain Chinese; short lines, one question at a time."""
 
-from service.intake.workflow import INTAKE_SHORT
+from service.intake.procedures import INTAKES, RESIDENT_LABELS, definition
 
-INTAKE_NAMES = {"temporary_relief": "临时救助", "dibao": "低保（含特困供养）", "child_welfare": "儿童福利（孤儿、无人抚养儿童、困境儿童）"}
-SHORT_NAMES = INTAKE_SHORT
+# how the chat offers each intake in a choice, and its short name: both from the procedure definition
+INTAKE_NAMES = {intake: definition(intake).chat_choice for intake in INTAKES}
+SHORT_NAMES = RESIDENT_LABELS
 
 WELCOME = ("您好，这里是{county}民政局。遇到难处可以直接跟我们说，打字或发语音都行，比如“家里着火了没地方住”、"
            "“老人瘫痪想申请低保”。\n我们能办：临时救助、低保和特困供养、孤儿和困境儿童保障。\n"
