@@ -12,7 +12,12 @@ The root (service/__init__.py create_app) wires this package in; nothing in inta
 
 from flask import Flask
 
-from service.notify.services import enqueue_cs_text, enqueue_for_event, record_template_result, retarget_unsent
+from service.notify.services import (
+    enqueue_cs_text,
+    enqueue_for_event,
+    record_template_result,
+    retarget_unsent,
+)
 
 __all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_action_recorded", "on_follower_removed",
            "on_wechat_event", "record_template_result"]
