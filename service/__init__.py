@@ -62,9 +62,18 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (auth_blp, password_blp, intake_blp, public_blp, handoffs_blp, audit_blp, casework_blp,
                       standards_blp):
         api.register_blueprint(blueprint)
-    from service import notify
+    from service import events, notify
+    from service.notify.adapters import Adapters
+    from service.notify.sms_sender import SMSSender
+    from service.notify.wechat_sender import WeChatSender
 
-    notify.init_app(app)  # outbox adapters, /api/v1/notifications, `flask notify`
+    # the notices: the worker sends through these ports (/api/v1/notifications, `flask notify` with them);
+    # they hear of intake by subscription and write their outbox rows in the publishing transaction
+    notify.init_app(app, Adapters(app, wechat=WeChatSender, sms=SMSSender))
+    bus = events.install(app)
+    bus.subscribe(events.ActionRecorded, notify.on_action_recorded)
+    bus.subscribe(events.FollowerRemoved, notify.on_follower_removed)
+    _register_periodic_jobs(app)
     from service.chat import turn
     from service.wechat.inbound import Inbound
     from service.wechat.views import blp as wechat_blp
@@ -158,6 +167,19 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(calendar_command)
     app.cli.add_command(nlp_cli)
     app.cli.add_command(housekeeping_command)
+
+
+def _register_periodic_jobs(app: Flask) -> None:
+    """What the notification worker runs every NOTIFY_SCAN_SECONDS, in this order (none of it is the
+    worker's own import): apologies for overdue steps, chat resume nudges, housekeeping, staff digests."""
+    from service import housekeeping
+    from service.chat import reminders
+    from service.notify import jobs, periodic
+
+    jobs.register(app, "overdue apologies", periodic.overdue_apologies_job)
+    jobs.register(app, "chat resume reminders", lambda now, local: reminders.remind_stalled(now, local.hour))
+    jobs.register(app, "housekeeping", lambda now, _local: housekeeping.sweep(now))
+    jobs.register(app, "staff digests", periodic.staff_digests_job)
 
 
 def _warm_classifier(app: Flask) -> None:

@@ -3,13 +3,15 @@
 The account that submitted an application follows it; `绑定 案件号 后四位` adds one; staff remove one
 (audited). One account may follow many applications (a grown child applying for both parents), and an
 application may have many followers. Notices go to the active followers, by SMS to the application's
-phone when it has none.
+phone when it has none; a removal is published (events.FollowerRemoved) for the notices to redirect
+what was still unsent.
 """
 
 import datetime as dt
 
 from sqlalchemy import select
 
+from service import events
 from service.auth import audit
 from service.auth.actor import Actor
 from service.clock import utcnow
@@ -72,10 +74,8 @@ def remove(actor: Actor, app: Application, follower_id: int, remote_addr: str | 
         raise NotFound("没有找到这个关注")
     if follower.removed_at is not None:
         raise Conflict("该微信已不再关注此申请，请刷新", code="already_removed")
-    from service.notify.services import retarget_unsent
-
     follower.removed_at, follower.removed_by_id = utcnow(), actor.id
-    retarget_unsent(app, follower.openid)
+    events.publish(events.FollowerRemoved(app, follower.openid))  # its unsent notices go elsewhere
     db.session.add(ApplicationEvent(
         application_id=app.id, action="follower_removed", from_status=app.status, to_status=app.status,
         actor_id=actor.id, actor_label=actor.label, note=f"移除微信关注 {mask_openid(follower.openid)}",

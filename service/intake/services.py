@@ -2,7 +2,9 @@
 the applicant's file, remove a follower. Each commits through its unit of work.
 
 Each takes primitives and an Actor, fetches, checks, asks the pure domain (the workflow and the intake's
-procedure definition) what it does, applies that, commits, and returns plain dicts.
+procedure definition) what it does, applies that, commits, and returns plain dicts. Every recorded action
+is published (events.ActionRecorded) inside the use case's transaction; intake does not know who listens
+(the notices subscribe at the root).
 """
 
 import datetime as dt
@@ -10,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service import notify
+from service import events
 from service.auth import audit
 from service.auth.actor import Actor
 from service.auth.models import StaffUser
@@ -34,7 +36,8 @@ def _record(app, action, from_status, actor: Actor | None, note=None, data=None,
         action=action, from_status=from_status, to_status=app.status, actor_id=actor.id if actor else None,
         actor_label=label or (actor.label if actor else "系统"), note=note, data=data or {},
     ))
-    notify.enqueue_for_event(app, action)  # the applicant's notice, in this same transaction
+    # subscribers (the applicant's notice, wired at the root) write in this same transaction
+    events.publish(events.ActionRecorded(app, action))
 
 
 def _set_clock(app: Application, step_deadline: dt.date | None) -> None:

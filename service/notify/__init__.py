@@ -1,18 +1,36 @@
 """Notifications: every milestone reaches the applicant through a transactional outbox.
 
-Public functions:
-- enqueue_for_event(app, action): called by the intake's _record for every recorded action;
-- enqueue_cs_text(openid, text, ...): a customer-service follow-up through the outbox (WeChat dialogue);
+The root (service/__init__.py create_app) wires this package in; nothing in intake imports it:
+- on_action_recorded / on_follower_removed: subscribers to service.events; they write or redirect the
+  outbox rows inside the publishing use case's transaction (kept or rolled back with it);
+- enqueue_cs_text(openid, text, ...): a customer-service follow-up through the outbox (the conversation);
 - on_wechat_event(msg): a silent WeChat event; the root hands it to service.wechat.inbound, and a
   TEMPLATESENDJOBFINISH updates the notice's delivery (record_template_result);
-- init_app(app): adapters, staff API, the `flask notify` commands.
+- init_app(app, adapters): the sender ports the worker uses (adapters.py, built at the root), the staff
+  API, the `flask notify` commands. The worker's periodic jobs are registered by the root (jobs.py).
 """
 
 from flask import Flask
 
-from service.notify.services import enqueue_cs_text, enqueue_for_event, record_template_result
+from service.notify.services import (
+    enqueue_cs_text,
+    enqueue_for_event,
+    record_template_result,
+    retarget_unsent,
+)
 
-__all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_wechat_event", "record_template_result"]
+__all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_action_recorded", "on_follower_removed",
+           "on_wechat_event", "record_template_result"]
+
+
+def on_action_recorded(event) -> None:
+    """service.events.ActionRecorded: the applicant's notice of this action, if it has one."""
+    enqueue_for_event(event.application, event.action)
+
+
+def on_follower_removed(event) -> None:
+    """service.events.FollowerRemoved: the account's unsent notices go to the others or by SMS."""
+    retarget_unsent(event.application, event.openid)
 
 
 def on_wechat_event(msg) -> None:
@@ -22,13 +40,13 @@ def on_wechat_event(msg) -> None:
     record_template_result(msg.from_user, int(msg.msg_id), msg.status or "")
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, adapters) -> None:
+    """`adapters`: a service.notify.adapters.Adapters built at the root with the chosen sender ports."""
     from service.extensions import api
     from service.notify import models as _models  # noqa: F401  (tables for Alembic)
-    from service.notify.adapters import Adapters
     from service.notify.cli import notify_cli
     from service.notify.views import blp
 
-    app.extensions["notify"] = Adapters(app)
+    app.extensions["notify"] = adapters
     api.register_blueprint(blp)
     app.cli.add_command(notify_cli)

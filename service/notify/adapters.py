@@ -1,13 +1,18 @@
-"""The outside world the worker talks to, built from configuration: the WeChat API client over one
-shared token store (Redis when REDIS_URL is set, else the database) and the SMS gateway client."""
+"""The outside world the worker talks to, built from configuration when first asked (tests change the
+configuration after create_app): the WeChat API client over one shared token store (Redis when REDIS_URL
+is set, else the database), the SMS gateway client, and the sender ports over them. The root chooses the
+port adapters (create_app passes WeChatSender and SMSSender); the worker only sees `senders()`."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import NamedTuple
 
 import requests
 from flask import Flask
 
+from service.notify.sender import Sender
 from service.notify.sms_client import SMSClient
 from service.wechat.api_client import WeChatClient
 from service.wechat.token_store import RedisTokenStore, TokenStore
@@ -15,14 +20,23 @@ from service.wechat.token_store import RedisTokenStore, TokenStore
 log = logging.getLogger(__name__)
 
 
-class Adapters:
-    """Registered as app.extensions["notify"]. Tests replace `wechat_factory` / `sms_factory`."""
+class Senders(NamedTuple):
+    wechat: Sender
+    sms: Sender | None  # None: no SMS gateway configured
 
-    def __init__(self, app: Flask):
+
+class Adapters:
+    """Registered as app.extensions["notify"]. Tests may replace `wechat_factory` / `sms_factory` (the
+    protocol clients) or `senders_factory` (the ports)."""
+
+    def __init__(self, app: Flask, *, wechat: Callable[[WeChatClient], Sender] | None = None,
+                 sms: Callable[[SMSClient], Sender] | None = None):
         self.app = app
         self._store: TokenStore | None = None
         self.wechat_factory = self._wechat
         self.sms_factory = self._sms
+        self.senders_factory = self._senders
+        self._wechat_port, self._sms_port = wechat, sms
 
     def token_store(self) -> TokenStore:
         if self._store is None:
@@ -48,6 +62,16 @@ class Adapters:
 
     def sms(self) -> SMSClient | None:
         return self.sms_factory()
+
+    def senders(self) -> Senders:
+        """The ports the worker sends through, each over a fresh client."""
+        return self.senders_factory()
+
+    def _senders(self) -> Senders:
+        if self._wechat_port is None or self._sms_port is None:
+            raise RuntimeError("no sender adapters wired: create_app passes them to Adapters")
+        sms = self.sms()
+        return Senders(self._wechat_port(self.wechat()), self._sms_port(sms) if sms is not None else None)
 
     def _wechat(self) -> WeChatClient:
         config = self.app.config

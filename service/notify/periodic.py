@@ -1,12 +1,14 @@
-"""What the worker does on a clock rather than on a change: apologise for overdue steps, and send
-window staff their township's digest each working morning. Both are idempotent (dedupe_key), so any
-number of workers may run them."""
+"""Notices on a clock rather than on a change: apologise for overdue steps, and send window staff their
+township's digest each working morning. Both are idempotent (dedupe_key), so any number of workers may
+run them; `overdue_apologies_job` and `staff_digests_job` are what the root registers for the worker's
+scan (jobs.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
+from flask import current_app
 from sqlalchemy import String, cast, literal, select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,6 +70,17 @@ def enqueue_overdue_apologies(today: dt.date, *, limit: int = 500) -> int:
     return enqueue_once({overdue_key(a): a for a in candidates},
                         lambda key, app: enqueue_application_notice(app, "overdue_apology", dedupe_key=key),
                         "overdue apologies", limit=limit)
+
+
+def overdue_apologies_job(_now: dt.datetime, local: dt.datetime) -> int:
+    return enqueue_overdue_apologies(local.date())
+
+
+def staff_digests_job(_now: dt.datetime, local: dt.datetime) -> int:
+    """The digests go out once the Beijing morning reaches NOTIFY_DIGEST_HOUR."""
+    if local.hour < int(current_app.config["NOTIFY_DIGEST_HOUR"]):
+        return 0
+    return enqueue_staff_digests(local.date())
 
 
 def digest_key(staff_id: int, today: dt.date) -> str:

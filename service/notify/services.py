@@ -56,7 +56,8 @@ def _enabled(settings: dict, kind: str) -> bool:
 
 
 def enqueue_for_event(app: Application, action: str) -> list[Notification] | None:
-    """Called for every recorded action, inside its transaction: the applicant's notice, if any."""
+    """For every recorded action (events.ActionRecorded, subscribed at the root), inside its transaction:
+    the applicant's notice, if any."""
     kind = ACTION_KINDS.get(action)
     if kind is None:
         return None
@@ -163,8 +164,9 @@ def _contact_phone(row: Notification) -> str | None:
 
 
 def retarget_unsent(app: Application, openid: str) -> None:
-    """A follower was removed: its unsent notices of `app` go to nobody when another recipient of the same
-    notice remains, else by SMS to the application's phone. Inside the removal's unit of work."""
+    """A follower was removed (events.FollowerRemoved): its unsent notices of `app` go to nobody when another
+    recipient of the same notice remains, else by SMS to the application's phone. Inside the removal's
+    unit of work."""
     n = Notification
     for row in db.session.scalars(select(n).where(
             n.application_id == app.id, n.to_openid == openid, n.channel == APPLICANT,

@@ -1,8 +1,10 @@
-"""The delivery worker: claim due outbox rows, send them, record each outcome; now and then apologise
-for overdue steps and send the staff's morning digests.
+"""The delivery worker: claim due outbox rows, send them through the sender ports, record each outcome;
+every NOTIFY_SCAN_SECONDS run the periodic jobs the root registered (jobs.py).
 
 Any number of workers, on any number of machines, may run against one database (see queue.py).
-Nothing here holds a database transaction open while talking to WeChat or the SMS gateway.
+Nothing here holds a database transaction open while talking to WeChat or the SMS gateway. The worker
+knows no protocol: the ports (sender.py; adapters chosen at the root) answer sent, or SendFailed with
+retry / slow down / fall back to SMS / dead.
 
 Concurrency: the main thread claims rows and records outcomes (it alone uses the database session);
 a pool of NOTIFY_CONCURRENCY sender threads only does HTTP, each send's result handed back as an
@@ -25,16 +27,14 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import clock, housekeeping
-from service.chat import reminders
+from service import clock
 from service.clock import utcnow
 from service.extensions import db
-from service.notify import periodic, policy, queue, ratelimit
+from service.notify import jobs, policy, queue, ratelimit
 from service.notify.adapters import adapters
-from service.notify.models import APPLICANT, SMS, WECHAT_CS, WECHAT_TEMPLATE
-from service.notify.sms_client import SMSError
+from service.notify.models import APPLICANT, SMS, WECHAT_TEMPLATE
+from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, Outgoing, SendFailed
 from service.ops import heartbeat
-from service.wechat.api_client import WeChatAPIError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,6 @@ class Worker:
         self.cap = float(config["NOTIFY_BACKOFF_CAP_SECONDS"])
         self.poll = float(config["NOTIFY_POLL_SECONDS"])
         self.scan_every = float(config["NOTIFY_SCAN_SECONDS"])
-        self.digest_hour = int(config["NOTIFY_DIGEST_HOUR"])
         self.concurrency = max(1, int(config["NOTIFY_CONCURRENCY"]))
         self.rate_pause = float(config["NOTIFY_RATE_PAUSE_SECONDS"])
         self.quota_pause = float(config["NOTIFY_QUOTA_PAUSE_SECONDS"])
@@ -83,8 +82,8 @@ class Worker:
         self.hold = self.concurrency + self.batch
         if slowest:
             self.hold = max(1, min(self.hold, int(slowest * self.lease / 2)))
-        self._wechat = adapters(app).wechat()
-        self._sms = adapters(app).sms()
+        self._wechat, self._sms = adapters(app).senders()
+        self.jobs = jobs.registered(app)
         self._last_scan = float("-inf")
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: dict[Future, queue.Job] = {}
@@ -126,17 +125,14 @@ class Worker:
         return self.sent
 
     def tick(self) -> None:
-        """The clock-driven steps, at most every NOTIFY_SCAN_SECONDS."""
+        """The periodic jobs the root registered, in order, at most every NOTIFY_SCAN_SECONDS."""
         heartbeat.beat(self.name)  # every loop (written at most every 15 s): `doctor` and /metrics watch it
         if time.monotonic() - self._last_scan < self.scan_every:
             return
         self._last_scan = time.monotonic()
         local = self.beijing_now()
-        periodic.enqueue_overdue_apologies(local.date())
-        reminders.remind_stalled(self.now(), local.hour)
-        housekeeping.sweep(self.now())
-        if local.hour >= self.digest_hour:
-            periodic.enqueue_staff_digests(local.date())
+        for job in self.jobs:
+            job.run(self.now(), local)
 
     def pump(self) -> int:
         """Claim more rows when the senders are about to run dry, record what came back; returns how
@@ -225,16 +221,16 @@ class Worker:
             if verdict != ratelimit.OK:
                 return Attempt(channel, held=verdict)
             return Attempt(channel, msgid=self.send(job, channel))
-        except WeChatAPIError as exc:
+        except SendFailed as exc:
             # a quota answer holds the other threads now, not when the main thread records it
-            if policy.judge(exc, channel=channel).action == policy.SLOW_DOWN:
+            if exc.outcome == SLOW_DOWN:
                 self.throttle(channel).pause(self.pause_for(exc))
             return Attempt(channel, error=exc)
         except Exception as exc:  # noqa: BLE001  (judged and recorded by the main thread)
             return Attempt(channel, error=exc)
 
-    def pause_for(self, exc: WeChatAPIError) -> float:
-        return self.rate_pause if exc.errcode == policy.MINUTE_QUOTA else self.quota_pause
+    def pause_for(self, exc: SendFailed) -> float:
+        return self.rate_pause if exc.brief else self.quota_pause
 
     def throttle(self, channel: str) -> ratelimit.Throttle:
         return self.throttles["sms" if channel == SMS else "wechat"]
@@ -255,7 +251,7 @@ class Worker:
         elif isinstance(exc, NoRoute):
             queue.record_dead(job, now, error=str(exc))
             log.warning("notification %s dead: no route", job.id)
-        elif isinstance(exc, WeChatAPIError | SMSError):
+        elif isinstance(exc, SendFailed):
             self.failed(job, channel, exc)
         else:  # one bad row must not stop the others' delivery
             log.error("notification %s: unexpected error", job.id, exc_info=exc)
@@ -270,12 +266,10 @@ class Worker:
         return SMS
 
     def send(self, job: queue.Job, channel: str) -> int | None:
-        if channel == WECHAT_TEMPLATE:
-            return self._wechat.send_template(job.openid, job.template_id, job.fields, url=job.url,
-                                              client_msg_id=job.idempotency_key)
-        if channel == WECHAT_CS:
-            self._wechat.send_text(job.openid, job.text)
-            return None
+        """Through the channel's port; returns WeChat's msgid where there is one, raises SendFailed."""
+        if channel != SMS:
+            return self._wechat.send(Outgoing(channel, job.idempotency_key, text=job.text, openid=job.openid,
+                                              template_id=job.template_id, fields=job.fields, url=job.url))
         if not job.phone:
             if job.channel != APPLICANT:
                 raise NoRoute("没有可用的手机号")
@@ -283,34 +277,33 @@ class Worker:
                           else "申请人没有关注公众号，也没有登记手机号")
         if self._sms is None:
             raise NoRoute("未配置短信网关（SMS_GATEWAY_URL）")
-        self._sms.send(job.phone, job.sms_sign + job.text, job.idempotency_key)
+        self._sms.send(Outgoing(SMS, job.idempotency_key, text=job.sms_sign + job.text, phone=job.phone))
         return None
 
-    def failed(self, job: queue.Job, channel: str, exc: Exception) -> None:
-        verdict = policy.judge(exc, channel=channel)
-        now = self.now()
-        if verdict.action == policy.SLOW_DOWN:
+    def failed(self, job: queue.Job, channel: str, exc: SendFailed) -> None:
+        now, reason = self.now(), exc.reason
+        if exc.outcome == SLOW_DOWN:
             # the platform's quota, not the notice: hold the account's sends, then try again
             pause = self.pause_for(exc)
             self.throttle(channel).pause(pause)
-            queue.record_deferred(job, now, delay=pause, error=verdict.reason)
-            log.warning("notification %s: %s; sends paused for %gs", job.id, verdict.reason, pause)
+            queue.record_deferred(job, now, delay=pause, error=reason)
+            log.warning("notification %s: %s; sends paused for %gs", job.id, reason, pause)
             return
-        if verdict.action == policy.FALLBACK:
+        if exc.outcome == FALLBACK:
             if job.phone and self._sms is not None:
-                queue.record_fallback(job, now, phone=job.phone, reason=verdict.reason)
+                queue.record_fallback(job, now, phone=job.phone, reason=reason)
                 log.info("notification %s: wechat refused, falling back to sms", job.id)
             else:
                 why = "，且没有登记手机号" if not job.phone else "，且未配置短信网关"
-                queue.record_dead(job, now, error=verdict.reason + why, tried_openid=job.openid)
-                log.warning("notification %s dead: %s", job.id, verdict.reason)
+                queue.record_dead(job, now, error=reason + why, tried_openid=job.openid)
+                log.warning("notification %s dead: %s", job.id, reason)
             return
-        if verdict.action == policy.RETRY and job.attempts < self.max_attempts:
+        if exc.outcome == RETRY and job.attempts < self.max_attempts:
             delay = policy.backoff_delay(job.attempts, base=self.base, cap=self.cap, rng=self.rng)
-            queue.record_retry(job, now, delay=delay, error=verdict.reason)
+            queue.record_retry(job, now, delay=delay, error=reason)
             log.info("notification %s attempt %s failed (%s); retry in %.1fs", job.id, job.attempts,
-                     verdict.reason, delay)
+                     reason, delay)
             return
-        error = verdict.reason if verdict.action == policy.DEAD else f"重试{job.attempts}次仍失败：{verdict.reason}"
+        error = reason if exc.outcome == DEAD else f"重试{job.attempts}次仍失败：{reason}"
         queue.record_dead(job, now, error=error, tried_openid=job.openid if channel != SMS else None)
-        log.warning("notification %s dead after %s attempts: %s", job.id, job.attempts, verdict.reason)
+        log.warning("notification %s dead after %s attempts: %s", job.id, job.attempts, reason)
