@@ -11,6 +11,7 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import select
 
+from service import telemetry
 from service.chat.application import application_payload
 from service.chat.places import Place, core, match_villages, nearest, suggest_villages
 from service.clock import today
@@ -21,7 +22,6 @@ from service.intake import guessing, resident
 from service.intake.case_numbers import normalise
 from service.intake.models import County, Township, Village
 from service.nlp import Thresholds, ladder, route
-from service.ops import metrics
 
 
 @functools.cache
@@ -83,7 +83,7 @@ class DatabasePorts:
         decision = route(text)
         step = ladder(decision, Thresholds.from_mapping(current_app.config))
         if measure:  # a mid-form check for a progress question is not a routing decision
-            metrics.routed("wechat", decision.category, step.action)
+            telemetry.routed("wechat", decision.category, step.action)
         return {**decision.to_dict(), "ladder": step.action, "choices": list(step.choices)}
 
     @property

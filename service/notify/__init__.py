@@ -43,7 +43,8 @@ def on_wechat_event(msg) -> None:
 def init_app(app: Flask, adapters) -> None:
     """`adapters`: a service.notify.adapters.Adapters built at the root with the chosen sender ports."""
     from service.extensions import api
-    from service.notify import models as _models  # noqa: F401  (tables for Alembic)
+    from service.notify import heartbeat as _heartbeat  # noqa: F401  (tables for Alembic)
+    from service.notify import models as _models  # noqa: F401
     from service.notify.cli import notify_cli
     from service.notify.views import blp
 

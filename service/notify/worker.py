@@ -32,9 +32,9 @@ from service.clock import utcnow
 from service.extensions import db
 from service.notify import jobs, policy, queue, ratelimit
 from service.notify.adapters import adapters
+from service.notify.heartbeat import Heartbeat
 from service.notify.models import APPLICANT, SMS, WECHAT_TEMPLATE
 from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, Outgoing, SendFailed
-from service.ops import heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class Worker:
                  beijing_now: Callable[[], dt.datetime] | None = None,
                  rng: Callable[[], float] = random.random, name: str = "worker"):
         self.app, self.now, self.rng, self.name = app, now, rng, name
+        self.heartbeat = Heartbeat(name)  # `doctor` and /metrics watch it
         self.beijing_now = beijing_now or (lambda: dt.datetime.now(clock.BEIJING))
         config = app.config
         self.batch = int(config["NOTIFY_BATCH_SIZE"])
@@ -126,7 +127,7 @@ class Worker:
 
     def tick(self) -> None:
         """The periodic jobs the root registered, in order, at most every NOTIFY_SCAN_SECONDS."""
-        heartbeat.beat(self.name)  # every loop (written at most every 15 s): `doctor` and /metrics watch it
+        self.heartbeat.beat()  # every loop (written at most every 15 s): `doctor` and /metrics watch it
         if time.monotonic() - self._last_scan < self.scan_every:
             return
         self._last_scan = time.monotonic()

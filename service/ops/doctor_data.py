@@ -148,7 +148,7 @@ def _template(county, config: dict) -> Finding:
 
 
 def _heartbeat(session: Session, now: dt.datetime) -> Finding:
-    from service.ops.heartbeat import WorkerHeartbeat
+    from service.notify.heartbeat import WorkerHeartbeat
 
     latest = session.scalar(select(func.max(WorkerHeartbeat.beat_at)))
     fix = "start it: .venv/bin/flask --app service notify worker (and keep it running under systemd)"

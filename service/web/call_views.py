@@ -7,12 +7,12 @@ the operator's choice stored on the application (route JSON) so its accuracy can
 from flask import abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
+from service import telemetry
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
 from service.intake import procedures, services
 from service.intake.models import Township
 from service.nlp import route as classify
-from service.ops import metrics
 from service.request_limits import bounded_int
 from service.web.pages import CALL_ROLES, bp, staff_page
 
@@ -37,7 +37,7 @@ def _form(actor, *, values=None, errors=None, problem=None, status=200):
 def route_record(description: str, chosen: str | None) -> dict:
     """What the classifier said and what the operator chose, kept on the application."""
     decision = classify(description)
-    metrics.routed("hotline", decision.category, "staff_form")
+    telemetry.routed("hotline", decision.category, "staff_form")
     return {
         "category": decision.category, "confidence": round(decision.confidence, 4),
         "keywords": list(decision.keywords), "urgent": decision.urgent, "chosen": chosen, "source": "staff_web",

@@ -5,8 +5,8 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from service import telemetry
 from service.intake.identity import mask_openid
-from service.ops import metrics
 from service.wechat import dedupe
 from service.wechat.callback import CallbackHandler
 from service.wechat.errors import BodyTooLarge, CallbackError, Replayed
@@ -59,7 +59,7 @@ def receive():
     except dedupe.StillPending:
         log.info("wechat message still being handled by another worker; WeChat will ask again")
         return Response("", status=503)
-    metrics.wechat_callback(msg, reply)
+    telemetry.wechat_callback(msg, reply)
     log.info("wechat message", extra={"fields": {
         "type": msg.msg_type, "event": msg.event, "user": mask_openid(msg.from_user), "answered": reply != "success",
     }})

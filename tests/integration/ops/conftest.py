@@ -33,7 +33,7 @@ def ready_county(app):
     from service.county import divisions, services, staff
     from service.extensions import db
     from service.intake.models import County
-    from service.ops import heartbeat
+    from service.notify import heartbeat
 
     services.init_county("340621", "濉溪县")
     divisions.import_divisions("340621", "code,name\n340621109,孙疃镇\n340621109201,孙疃村\n".encode())
@@ -42,7 +42,7 @@ def ready_county(app):
                                      ("guanli", "admin", None), ("shenji", "auditor", None),
                                      ("rexian", "operator", None)):
         staff.add_staff(county_id, username, role, "某某", township)
-    heartbeat.beat("test-worker", force=True)
+    heartbeat.Heartbeat("test-worker").beat(force=True)
     yield county_id
     from service.intake import workdays
 

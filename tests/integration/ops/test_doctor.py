@@ -58,7 +58,7 @@ def test_a_half_configured_county_fails_with_every_reason_and_what_to_do(databas
 
 def test_a_stopped_worker_and_a_wrong_field_key_are_caught(database_url, tmp_path, ready_county):
     from service.extensions import db
-    from service.ops.heartbeat import WorkerHeartbeat
+    from service.notify.heartbeat import WorkerHeartbeat
     from tests.conftest import county_facts
     from tests.e2e.web.conftest import open_case
 

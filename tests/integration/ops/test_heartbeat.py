@@ -5,8 +5,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from service.extensions import db
-from service.ops import heartbeat
-from service.ops.heartbeat import WorkerHeartbeat
+from service.notify import heartbeat
+from service.notify.heartbeat import WorkerHeartbeat
 
 
 def test_the_worker_command_leaves_a_heartbeat(app, runner):
@@ -23,9 +23,10 @@ def test_beats_are_written_at_most_every_fifteen_seconds_and_old_workers_are_for
     db.session.add(WorkerHeartbeat(name="gone:123", started_at=now - dt.timedelta(days=9),
                                    beat_at=now - dt.timedelta(days=8)))
     db.session.commit()
-    assert heartbeat.beat("hb-throttle", now=now) is True
-    assert heartbeat.beat("hb-throttle", now=now + dt.timedelta(seconds=1)) is False  # within 15 s: no write
+    beating = heartbeat.Heartbeat("hb-throttle")
+    assert beating.beat(now=now) is True
+    assert beating.beat(now=now + dt.timedelta(seconds=1)) is False  # within 15 s: no write
     assert db.session.get(WorkerHeartbeat, "hb-throttle").beat_at == now
-    assert heartbeat.beat("hb-throttle", now=now + dt.timedelta(seconds=2), force=True) is True
+    assert beating.beat(now=now + dt.timedelta(seconds=2), force=True) is True
     assert db.session.scalars(select(WorkerHeartbeat.name)).all() == ["hb-throttle"]
     assert heartbeat.last_beat() == now + dt.timedelta(seconds=2)

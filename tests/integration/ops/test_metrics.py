@@ -55,8 +55,8 @@ def test_state_figures_come_from_the_database_at_scrape_time(app, client, county
 
     from service.extensions import db
     from service.intake.models import Application
+    from service.notify import heartbeat
     from service.notify.models import Notification
-    from service.ops import heartbeat
     from tests.e2e.web.conftest import open_case
 
     before = scrape(client)
@@ -68,7 +68,7 @@ def test_state_figures_come_from_the_database_at_scrape_time(app, client, county
                        .values(queue_due=dt.date(2020, 1, 1)))
     db.session.execute(update(Notification).values(created_at=heartbeat.utcnow() - dt.timedelta(minutes=10)))
     db.session.commit()
-    heartbeat.beat("metrics-test", force=True)
+    heartbeat.Heartbeat("metrics-test").beat(force=True)
     figures = scrape(client)
     assert value(figures, "relief_applications", intake="dibao", status="submitted") == 1
     assert value(figures, "relief_applications", intake="temporary_relief", status="submitted") == 1

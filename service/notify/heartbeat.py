@@ -2,6 +2,7 @@
 /metrics can tell a running worker from one that died (a dead worker means no notice reaches anyone)."""
 
 import datetime as dt
+import math
 import time
 
 from sqlalchemy import DateTime, String, delete, func, select
@@ -13,7 +14,6 @@ from service.unit_of_work import use_case
 
 BEAT_EVERY_SECONDS = 15.0  # a write per loop would cost the busy worker a commit every poll
 FORGET_AFTER = dt.timedelta(days=7)  # rows of workers long gone (each restart is a new host:pid name)
-_last_beat: dict[tuple[str, str], float] = {}  # (database, worker) → monotonic time of the last write
 
 
 class WorkerHeartbeat(db.Model):
@@ -23,22 +23,29 @@ class WorkerHeartbeat(db.Model):
     beat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-def beat(name: str, *, now: dt.datetime | None = None, force: bool = False) -> bool:
-    """Record that worker `name` is alive (at most every BEAT_EVERY_SECONDS unless forced)."""
-    ticking, key = time.monotonic(), (str(db.engine.url), name)
-    if not force and ticking - _last_beat.get(key, float("-inf")) < BEAT_EVERY_SECONDS:
-        return False
-    now = now or utcnow()
-    with use_case() as uow:
-        row = db.session.get(WorkerHeartbeat, name[:100])
-        if row is None:
-            db.session.add(WorkerHeartbeat(name=name[:100], started_at=now, beat_at=now))
-        else:
-            row.beat_at = now
-        db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
-        uow.commit()
-    _last_beat[key] = ticking
-    return True
+class Heartbeat:
+    """One worker's heartbeat; it remembers its own last write (no state shared by the process)."""
+
+    def __init__(self, name: str):
+        self.name = name[:100]
+        self._last_write = -math.inf  # monotonic time
+
+    def beat(self, *, now: dt.datetime | None = None, force: bool = False) -> bool:
+        """Record that this worker is alive (at most every BEAT_EVERY_SECONDS unless forced)."""
+        ticking = time.monotonic()
+        if not force and ticking - self._last_write < BEAT_EVERY_SECONDS:
+            return False
+        now = now or utcnow()
+        with use_case() as uow:
+            row = db.session.get(WorkerHeartbeat, self.name)
+            if row is None:
+                db.session.add(WorkerHeartbeat(name=self.name, started_at=now, beat_at=now))
+            else:
+                row.beat_at = now
+            db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
+            uow.commit()
+        self._last_write = ticking
+        return True
 
 
 def last_beat() -> dt.datetime | None:
