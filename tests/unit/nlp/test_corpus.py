@@ -25,7 +25,8 @@ def test_corpus_is_large_labelled_and_split_without_overlap():
     dev = load_corpus(CORPUS / "dev.jsonl")
     test = load_corpus(CORPUS / "test.jsonl")
     assert len(dev) + len(test) >= 400
-    assert not {e.text for e in dev} & {e.text for e in test}
+    # a count, never the rows: a failing assert must not print held-out messages
+    assert len({e.text for e in dev} & {e.text for e in test}) == 0
     for split in (dev, test):
         assert {e.intake for e in split} == set(INTAKES)
         assert sum(e.urgent for e in split) >= 30
@@ -98,7 +99,9 @@ def test_every_dev_split_is_labelled_and_apart_from_the_test_split():
         examples = load_corpus(path)
         assert all(e.intent for e in examples), path.name
         texts = {e.text for e in examples}
-        assert not texts & test and not texts & seen, path.name
+        held_out = len(texts & test)  # a count, never the rows: a failing assert must not print them
+        assert held_out == 0, f"{path.name}: {held_out} messages also in the test split"
+        assert not texts & seen, path.name
         seen |= texts
 
 
