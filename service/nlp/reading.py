@@ -14,6 +14,7 @@ from .engine import Engine
 from .lexicon import EVENT_KINDS, INTAKES, INTENTS, OTHER, SCHEMES, Cue
 from .urgency import CLAUSE_BREAKS, SENTENCE_ENDS, Signal, Urgency, judge
 
+ASK = INTENTS.index("ask")
 # evidence `other` has before reading a word: one clear scheme word must outweigh it
 OTHER_PRIOR = 2.0
 # a message says what it wants unless it thanks, asks, complains or asks after an application
@@ -26,6 +27,10 @@ NEGATED_BONUS = 2.0
 REQUEST_CAP = 2.0
 # an emergency told as history is weaker evidence of a need now
 PAST_EVENT_FACTOR = 0.5
+# an emergency only imagined (万一, 如果) or someone else's (听说, 替他问问) makes the message a question about
+# the rules, not a request: ask evidence, named by the marker word
+IMAGINED_ASK = 2.0
+IMAGINED = frozenset({"hypothetical", "hearsay"})
 
 
 @dataclass
@@ -144,6 +149,11 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
             for idx, weight in cue.entries:
                 if idx != OTHER and cue.term in intake_hits[idx]:
                     intake[idx] -= weight * (1 - PAST_EVENT_FACTOR)
+    imagined = [i for i, kind in markers if kind in IMAGINED]
+    if imagined and any(s.kind in EVENT_KINDS and s.words not in counted for s in signals):
+        word = tokens[imagined[0]]
+        intent[ASK] += IMAGINED_ASK
+        intent_hits[ASK][word] = intent_hits[ASK].get(word, 0.0) + IMAGINED_ASK
     if negated:
         intake[OTHER] += NEGATED_BONUS
     if request:

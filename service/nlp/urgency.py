@@ -67,6 +67,7 @@ class _Frame:
     sentence_ends: list[int]
     nows: list[int]  # strong time words of now
     revivals: list[int]  # strong time words and needs
+    any_nows: list[int]  # every time word of now, 现在 too
 
     def away(self, position: int, kind: str) -> bool:
         """Is the event at `position` out of now (past, imagined, someone else's, long-standing)?"""
@@ -76,7 +77,9 @@ class _Frame:
         before = [(p, k) for p, k in markers if start < p < position and k not in ("aftermath", "after")]
         if before:
             last, marker = before[-1]
-            if not any(last < n < position for n in self.nows):
+            # a danger to a child goes on: even a weak now (爷爷上周去世，现在孩子独自在家) brings it back
+            nows = self.any_nows if kind in ONGOING else self.nows
+            if not any(last < n < position for n in nows):
                 return not (marker == "recent" and any(p > position for p in self.revivals))
         after = [(p, k) for p, k in markers if position < p < min(end, position + AFTER + 1)]
         for p, marker in after:
@@ -96,10 +99,12 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
         return NONE  # time words and needs alone are no emergency
     nows = [s.position for s in signals if s.kind == "now" and s.weight >= STRONG_NOW]
     needs = [s.position for s in signals if s.kind == "need"]
-    frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs))
+    any_nows = [s.position for s in signals if s.kind == "now"]
+    frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs), any_nows)
     damped = not nows and any(k == "aftermath" for _, k in markers)
     by_kind: dict[str, float] = {}
     words: list[str] = []
+    counted: list[tuple[str, str, float]] = []  # (words, kind, weight) of the events that counted
     cues = 0.0
     cue_words: list[str] = []
     for signal in signals:
@@ -111,6 +116,11 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
         if signal.words in words or frame.away(signal.position, signal.kind):
             continue
         weight = signal.weight * (AFTERMATH_FACTOR if damped and signal.kind not in ONGOING else 1.0)
+        # a phrase and a word inside it (家里叫水淹了, 水淹, 淹了) are one event told once: the strongest counts
+        overlap = max((w for text, k, w in counted if k == signal.kind
+                       and (signal.words in text or text in signal.words)), default=0.0)
+        counted.append((signal.words, signal.kind, weight))
+        weight = max(0.0, weight - overlap)
         total = by_kind.get(signal.kind, 0.0) + weight
         by_kind[signal.kind] = min(total, KIND_CAP.get(signal.kind, total))
         words.append(signal.words)

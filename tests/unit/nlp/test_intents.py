@@ -5,6 +5,8 @@ import json
 import pytest
 
 from service.nlp import ladder, route
+from service.nlp.engine import current
+from service.nlp.reading import read
 
 from .conftest import CORPUS
 
@@ -119,3 +121,11 @@ def test_these_phrasings_are_not_in_the_corpus():
         corpus |= {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()}
     mine = [t for t, _ in PROGRESS_NAMING_A_SCHEME] + PROGRESS_NAMING_NONE
     assert not corpus & set(mine)
+
+
+@pytest.mark.parametrize("text", ["万一发洪水把庄稼淹了 有补助吗", "听说隔壁村有户人家被水淹了，政府给送了米面"])
+def test_an_imagined_or_someone_elses_emergency_is_a_question_named_by_its_marker(classifier, text):
+    reading = read(current(), text)
+    assert not reading.urgency.urgent
+    assert set(reading.intent_hits[1]) & {"万一", "听说", "有户人家"}
+    assert route(text).intent == "ask"

@@ -141,3 +141,20 @@ def test_danger_to_a_child_wins_the_kind_when_urgent_on_its_own():
     assert verdict.kind == "child"
     verdict = judge([event(0, 1.0, "destitute", "没吃的"), event(1, 0.5, "child", "没人管")], [], [])
     assert verdict.kind == "destitute"
+
+
+def test_a_phrase_and_a_word_inside_it_are_one_event_told_once():
+    # 家里叫水淹了 … 水淹 … 淹了: one flood, not three
+    words = ("家里叫水淹了", "水淹", "淹了")
+    verdict = judge([event(i, 1.0, "disaster", w) for i, w in enumerate(words)], [], [])
+    assert verdict.score == pytest.approx(1.0) and verdict.words == words
+    # two different events of one kind still add up
+    assert judge([event(0, 0.6, "injury", "车祸"), event(3, 0.6, "injury", "骨折")], [], []).score == pytest.approx(1.2)
+
+
+def test_a_weak_now_after_a_recent_marker_brings_back_a_child_in_danger_only():
+    # 爷爷上周去世，现在孩子独自在家
+    weak_now = Signal(2, "now", 0.3, "现在")
+    assert judge([weak_now, Signal(3, "child", 1.0, "独自在家")], [(0, "recent")], []).urgent
+    assert not judge([weak_now, event(3)], [(0, "recent")], []).urgent
+    assert route("来电人反映邻居家两个孩子父母外出打工，爷爷上周去世，现在孩子独自在家无人照顾。").urgent
