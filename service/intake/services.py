@@ -17,7 +17,7 @@ from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import access, applicants, deadlines, followers
+from service.intake import access, applicants, approval_services, deadlines, followers
 from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
@@ -181,6 +181,7 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         case = wf.Case(app.intake, app.status, app.urgent, app.emergency_aid_amount is not None, app.resume_status)
         change = wf.decide(case, action, actor.role, params, today=today,
                            township_limit=limits.township_approval_limit)
+        change = approval_services.review_step(app, change, params, today)  # materials owed, amount vs means test
         if change.intake != app.intake:  # a transfer may not make a second open application of one intake
             _refuse_duplicate(app.applicant, change.intake, actor, None, county)
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one

@@ -62,7 +62,7 @@ class Cases:
     def approve_dibao(self, case_no: str) -> None:
         for action in ("accept", "start_investigation", "start_public_notice", "submit_to_county"):
             self.act(case_no, action)
-        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12")
+        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12", confirm_missing=True)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_every_milestone_writes_its_notice_in_order(notify_app, cases):
     cases.act(case_no, "start_investigation")
     cases.act(case_no, "start_public_notice")
     cases.act(case_no, "submit_to_county")
-    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12")
+    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12", confirm_missing=True)
     found = rows()
     assert [r.kind for r in found] == [
         "received", "accepted", "materials_needed", "materials_received", "investigation_started",
