@@ -88,9 +88,14 @@ class ApplicantSchema(Schema):
 
 
 class MaterialSchema(Schema):
+    id = fields.Integer()
     name = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "pending | requested | received | waived | looked_up"})
+    status_label = fields.String()
     required = fields.Boolean()
+    waived_reason = maybe(metadata={"description": "why it was waived (免于提交)"})
+    platform = maybe(metadata={"description": "the platform it was looked up on"})
+    marked_at = maybe()
 
 
 class AllowedActionSchema(Schema):
@@ -185,6 +190,8 @@ class ApplicationDetailSchema(ApplicationRowSchema):
     referred_to = maybe()
     applicant_message = fields.String()
     materials = fields.List(fields.Nested(MaterialSchema))
+    missing_materials = fields.List(fields.String(), metadata={
+        "description": "required items not yet received, waived or looked up (what 补正 would ask for)"})
     allowed_actions = fields.List(fields.Nested(AllowedActionSchema))
     waiting_actions = fields.List(fields.Nested(WaitingActionSchema))
     public_notice = fields.Nested(PublicNoticeSchema, allow_none=True)

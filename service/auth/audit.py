@@ -12,7 +12,7 @@ AUDITOR = "auditor"
 EVENT_LABELS = {"login": "登录", "reveal_id_number": "查看完整身份信息", "create_token": "创建 API 令牌",
                 "revoke_token": "吊销 API 令牌", "file_difference": "核对与档案不同", "remove_follower": "移除微信关注",
                 "reveal_member_id_number": "查看家庭成员身份证号", "add_standards": "新增救助标准版本",
-                "correct_standards": "更正救助标准版本", "change_password": "修改密码",
+                "correct_standards": "更正救助标准版本", "change_password": "修改密码", "mark_material": "核对申请材料",
                 # administration (service.county): rows carry detail {"before", "after"}
                 "county_init": "设立县", "divisions_import": "导入乡镇和村", "place_add": "新增乡镇或村",
                 "place_change": "修改乡镇或村", "staff_add": "新增账号", "staff_disable": "停用账号",

@@ -16,7 +16,7 @@ from service.auth.services import actor_of
 from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.extensions import db
-from service.intake import services
+from service.intake import materials_services, services
 from service.intake import workflow as wf
 from service.intake.identity import check_character
 from service.intake.models import Application, County
@@ -147,6 +147,9 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
             when = min(today, max(notice_over, opened + dt.timedelta(days=2 * (step_no + 1))))
             if action == "submit_to_county" and notice_over > opened:  # 公示 ran its 7 days: its end first
                 version = services.act(actor, detail["case_no"], "close_public_notice", {}, version, today=when)["version"]
+            if action == "approve":  # the window has the papers by then: every item marked received
+                for item in materials_services.list_materials(staff[clerk], detail["case_no"])["items"]:
+                    materials_services.mark_material(staff[clerk], detail["case_no"], item["id"], {"status": "received"})
             version = services.act(actor, detail["case_no"], action, params, version, today=when)["version"]
             if action == "start_public_notice":
                 notice_over = when + dt.timedelta(days=7)

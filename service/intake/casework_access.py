@@ -16,7 +16,7 @@ from service.intake.models import Application, ApplicationEvent
 CASEWORKERS = wf.CASEWORKERS  # window clerks of the case's township and county staff
 # history lines this module writes, as staff read them (the detail page's labels should carry them)
 EVENT_LABELS = {"household_saved": "登记家庭成员", "investigation_recorded": "登记入户调查",
-                "investigation_updated": "修改入户调查"}
+                "investigation_updated": "修改入户调查", "material_marked": "核对材料"}
 
 
 def case_for(actor: Actor, case_no: str, *, lock: bool = False) -> Application:

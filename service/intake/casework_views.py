@@ -1,11 +1,17 @@
-"""Thin edges of the casework API: an application's household, its investigation records and its means
-test. Parse, call one use case, return its dict."""
+"""Thin edges of the casework API: an application's household, its investigation records, its means
+test, its materials checklist and its approval form. Parse, call one use case, return its dict."""
 
 from flask import request
 from flask_smorest import Blueprint
 
 from service.auth.guard import require_staff
-from service.intake import household_services, investigation_services, means_test_services
+from service.intake import (
+    approval_services,
+    household_services,
+    investigation_services,
+    materials_services,
+    means_test_services,
+)
 from service.intake.casework_access import CASEWORKERS
 from service.intake.casework_answers import (
     HouseholdAnswerSchema,
@@ -19,6 +25,11 @@ from service.intake.casework_schemas import (
     InvestigationSchema,
     InvestigationUpdateSchema,
     MeansTestArgsSchema,
+)
+from service.intake.decision_schemas import (
+    ApprovalFormAnswerSchema,
+    MaterialListAnswerSchema,
+    MaterialMarkSchema,
 )
 
 blp = Blueprint("casework", __name__, url_prefix="/api/v1/applications",
@@ -86,3 +97,29 @@ def update_investigation(body, case_no, investigation_id, actor):
 def means_test(args, case_no, actor):
     """低保核算：人均收入、财产核查、是否符合及全部理由、补差金额、单人保/特困/临时救助提示（只读）"""
     return means_test_services.means_test_for(actor, case_no, on=args.get("on"))
+
+
+@blp.route("/<case_no>/materials")
+@require_staff(*CASEWORKERS)
+@blp.response(200, MaterialListAnswerSchema)
+def list_materials(case_no, actor):
+    """材料清单：每项的状态（已收到、免于提交及理由、已通过平台查询及平台）和仍缺的必需材料"""
+    return materials_services.list_materials(actor, case_no)
+
+
+@blp.route(f"/<case_no>/materials/<{ID}:material_id>", methods=["PUT"])
+@require_staff(*CASEWORKERS)
+@blp.arguments(MaterialMarkSchema)
+@blp.response(200, MaterialListAnswerSchema)
+def mark_material(body, case_no, material_id, actor):
+    """标记一项材料：已收到、免于提交（须理由）、已通过平台查询（须写明平台）或撤销（记入办理记录和审计日志）"""
+    return materials_services.mark_material(actor, case_no, material_id, body, remote_addr=request.remote_addr)
+
+
+@blp.route("/<case_no>/approval-form")
+@require_staff(*CASEWORKERS)
+@blp.arguments(MeansTestArgsSchema, location="query")
+@blp.response(200, ApprovalFormAnswerSchema)
+def approval_form(args, case_no, actor):
+    """批准表：核算过程、建议金额（含单人户施保等可选金额）和尚缺的必需材料（只读）"""
+    return approval_services.approval_form(actor, case_no, today=args.get("on"))

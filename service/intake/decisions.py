@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from service.intake import deadlines
 from service.intake import workflow as wf
@@ -36,6 +36,13 @@ def decide(case: wf.Case, action: str, role: str, params: dict, *, today: dt.dat
     if action == "close_public_notice":
         note = "公示期满，无异议" + (f"；{note}" if note else "")
     return Decision(change, sets, tuple(materials), note, _jsonable(change.data))
+
+
+def with_change(decision: Decision, change: wf.Change) -> Decision:
+    """The decision with a reviewed change (the approval's checks add what the history records)."""
+    if change is decision.change:
+        return decision
+    return replace(decision, change=change, data=_jsonable(change.data))
 
 
 def _effects(case: wf.Case, change: wf.Change, today: dt.date, now: dt.datetime,

@@ -33,8 +33,11 @@ def case_inputs(household: Household, inv: Investigation) -> mt.Case:
 def means_test_for(actor: Actor, case_no: str, *, on: dt.date | None = None) -> dict:
     """The computation and its explanation for the decision date `on` (today by default), with the
     versions it was computed from, so a form that shows it can tell when the file changed since."""
-    on = on or beijing_today()
-    app = case_for(actor, case_no)
+    return means_test_of(case_for(actor, case_no), on or beijing_today())
+
+
+def means_test_of(app, on: dt.date) -> dict:
+    """The computation for an application already fetched (and checked) by the calling use case."""
     household = household_of(app)
     if household is None:
         raise Conflict("请先登记家庭成员，再进行核算", code="household_missing")

@@ -168,8 +168,13 @@ class Material(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     required: Mapped[bool] = mapped_column(default=True)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | requested | received
+    # pending | requested | received | waived | looked_up (service.intake.materials.STATUSES)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
     received_at: Mapped[dt.datetime | None]
+    waived_reason: Mapped[str | None] = mapped_column(String(200))
+    platform: Mapped[str | None] = mapped_column(String(60))  # the platform it was looked up on
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    marked_at: Mapped[dt.datetime | None]
     application: Mapped[Application] = relationship(back_populates="materials")
 
 

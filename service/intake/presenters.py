@@ -11,6 +11,7 @@ from service.extensions import db
 from service.intake import access, applicants, deadlines, followers, procedures
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
+from service.intake.materials_services import material_row, missing_of
 from service.intake.models import Application
 from service.intake.wording import status_message
 
@@ -77,7 +78,8 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
         "emergency_aid_amount": str(app.emergency_aid_amount) if app.emergency_aid_amount is not None else None,
         "decision_reason": app.decision_reason, "referred_to": app.referred_to,
         "applicant_message": status_message(app, (county.settings or {}).get("hotline")),
-        "materials": [{"name": m.name, "status": m.status, "required": m.required} for m in app.materials],
+        "materials": [material_row(m) for m in app.materials],
+        "missing_materials": missing_of(app),
         "allowed_actions": [
             {"action": a, "label": wf.ACTION_LABELS[a]}
             for a in wf.allowed_actions(case, role, limits.township_approval_limit, today=today, procedure=procedure)

@@ -59,6 +59,10 @@ class ActionSchema(VersionSchema):
     to_intake = fields.String(validate=validate.OneOf(INTAKES))
     department = fields.String(validate=validate.Length(max=100))
     contact = fields.String(validate=validate.Length(max=80))
+    amount_reason = fields.String(validate=validate.Length(max=500), metadata={
+        "description": "批准：金额与核算建议不同时必填的理由（记入办理记录）"})
+    confirm_missing = fields.Boolean(metadata={
+        "description": "批准：确认在必需材料未收齐时仍批准（记入办理记录）；未确认时 422 materials_missing"})
 
 
 class LookupSchema(Schema):

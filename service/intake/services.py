@@ -20,7 +20,7 @@ from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import access, applicants, deadlines, decisions, followers, procedures
+from service.intake import access, applicants, approval_services, deadlines, decisions, followers, procedures
 from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
@@ -183,6 +183,8 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         case = wf.case_of(app, procedure_of(app.intake))
         decision = decisions.decide(case, action, actor.role, params, today=today, now=utcnow(),
                                     procedure_of=procedure_of)
+        # what the case's own record says of the step: materials owed, the amount against the means test
+        decision = decisions.with_change(decision, approval_services.review_step(app, decision.change, params, today))
         if decision.change.intake != app.intake:  # a transfer may not make a second open application of one intake
             _refuse_duplicate(app.applicant, decision.change.intake, actor, None, county)
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one

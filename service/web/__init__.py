@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         dashboard_views,
         detail_views,
         handoff_views,
+        notice_views,
         password_views,
         queue_views,
         report_views,

@@ -5,11 +5,12 @@ The checks themselves stay in service.intake.workflow; this only reads the form 
 
 from service.intake import guessing
 from service.intake import workflow as wf
+from service.intake.casework_access import EVENT_LABELS
 
 # action -> the inputs it needs; actions not listed are one button with nothing to fill in
 ACTION_INPUTS = {
     "request_materials": ("missing", "missing_other"),
-    "approve": ("amount", "first_month"),
+    "approve": ("amount", "first_month", "amount_reason", "confirm_missing"),
     "emergency_aid": ("amount",),
     "reject": ("reason",),
     "transfer": ("to_intake",),
@@ -26,7 +27,7 @@ DANGER = {"reject", "withdraw"}
 HISTORY_LABELS = {"submit": "登记", "claim": "认领", guessing.NOTE_ACTION: "疑似有人猜测查询信息", **wf.ACTION_LABELS,
                   "file_confirm": "档案已按本申请更新", "file_reject": "不采用与档案不同的内容",
                   "follower_removed": "移除微信关注", "wechat_bound": "微信绑定关注", "resident_note": "申请人补充情况",
-                  "resident_material": "申请人发来材料"}
+                  "resident_material": "申请人发来材料", **EVENT_LABELS, "material_marked": "核对材料"}
 
 
 def ordered(allowed: list[dict]) -> list[dict]:
@@ -40,6 +41,8 @@ def params_from_form(action: str, form) -> dict:
     for name in ACTION_INPUTS.get(action, ()):
         if name == "missing":
             params["missing"] = [m.strip() for m in form.getlist("missing") if m.strip()]
+        elif name == "confirm_missing":  # a checkbox: the explicit confirmation the use case asks for
+            params["confirm_missing"] = form.get("confirm_missing") == "1"
         elif name == "missing_other":
             extra = [line.strip(" ，,、;；") for line in form.get("missing_other", "").splitlines()]
             params.setdefault("missing", []).extend(line for line in extra if line)

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from service.clock import today as beijing_today
 from service.errors import Conflict, InvalidInput, NotFound
-from service.intake import services
+from service.intake import approval, approval_services, materials, materials_services, services
 from service.intake import workflow as wf
 from service.intake.procedures import INTAKES
 from service.nlp import route as classify
@@ -28,10 +28,14 @@ def _route_view(detail: dict) -> dict:
 
 
 def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = None, open_action: str | None = None,
-            values=None, revealed: str | None = None, revealed_phone: str | None = None, problem: str | None = None):
+            values=None, revealed: str | None = None, revealed_phone: str | None = None, problem: str | None = None,
+            material_errors: dict | None = None, material_open: int | None = None):
     route = _route_view(detail)
-    requested = {m["name"] for m in detail["materials"] if m["status"] == "requested"}
-    missing_choices = [m["name"] for m in detail["materials"] if m["status"] != "received"]
+    # 补正 offers only what is still owed and ticks every required item owed (一次性告知)
+    requested = {m["name"] for m in detail["materials"] if m["status"] == "requested"} | set(detail["missing_materials"])
+    missing_choices = [m["name"] for m in detail["materials"] if m["status"] not in materials.SETTLED]
+    approving = any(a["action"] == "approve" for a in detail["allowed_actions"])
+    form = approval_services.approval_form(actor, detail["case_no"]) if approving else None
     return render_template(
         "detail.html", d=detail, route=route,
         words=action_forms.highlight(detail["description"], route.get("keywords") or []),
@@ -42,6 +46,8 @@ def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = Non
         and detail["assigned_to"] is None and detail["status"] in wf.OPEN_STATES,
         errors=errors or {}, open_action=open_action, values=values or {}, revealed=revealed,
         revealed_phone=revealed_phone, problem=problem, next_month=wf.first_payable_month(detail["intake"], beijing_today()),
+        approval_form=form, approval_lines=approval.history_lines, material_statuses=materials.STATUSES,
+        platforms=materials.PLATFORMS, material_errors=material_errors or {}, material_open=material_open,
     ), status
 
 
@@ -75,6 +81,22 @@ def act(case_no, action, actor):
         return _render(actor, services.detail(actor, case_no), status=409, problem=exc.message)
     flash(f"已完成：{wf.ACTION_LABELS[action]}。申请人将收到通知：{result['applicant_message']}", "ok")
     return redirect(url_for("web.application", case_no=result["case_no"]))
+
+
+@bp.route("/applications/<case_no>/materials/<int:material_id>", methods=["POST"])
+@staff_page("window", "county")
+def mark_material(case_no, material_id, actor):
+    """One checklist item: received, waived with a reason, looked up on a platform, or undone (audited)."""
+    body = {k: request.form.get(k, "") for k in ("status", "reason", "platform")}
+    try:
+        materials_services.mark_material(actor, case_no, material_id, body, remote_addr=request.remote_addr)
+    except InvalidInput as exc:
+        return _render(actor, services.detail(actor, case_no), status=422, values=request.form,
+                       material_errors=exc.fields or {"_": [exc.message]}, material_open=material_id)
+    except (Conflict, NotFound) as exc:
+        return _render(actor, services.detail(actor, case_no), status=exc.status, problem=exc.message)
+    flash("已记录材料核对结果", "ok")
+    return redirect(url_for("web.application", case_no=case_no) + "#materials-title")
 
 
 @bp.route("/applications/<case_no>/claim", methods=["POST"])

@@ -2,11 +2,12 @@
 
 Definitions (also printed under the table, so a reader of the file knows what was counted):
 - 新申请: applications received in the month (件).
-- 批准 户 / 人: households (applicants) approved in the month, and the people in them (household size,
-  1 when not recorded).
+- 批准 户 / 人: households (applicants) approved in the month, and the people the decision covers: the
+  household's counted members, 1 for 单人户施保; without a household record the size reported with the
+  application, 1 when not recorded.
 - 救助人次: people helped per payment decided in the month (approvals and 先行救助), i.e. the household
   size counted once per payment.
-- 救助金额: the amounts approved in the month (monthly amount for 低保 and child welfare, one-off for
+- 救助金额: the amounts the decisions of the month recorded (monthly amount for 低保 and child welfare, one-off for
   临时救助) plus 先行救助 paid in the month.
 - 不予批准: refusals decided in the month. 平均办理工作日: from 受理 to decision, official calendar.
 """
@@ -28,9 +29,10 @@ COLUMNS = [  # (key, heading)
 ]
 DEFINITIONS = [
     "新申请：本月登记的申请件数。",
-    "批准（户/人）：本月批准的户数及其家庭人口（未登记人口按 1 人计）。",
+    "批准（户/人）：本月批准的户数及其保障人口（按登记的计入核算的家庭成员；单人户施保按 1 人；"
+    "未登记家庭成员的按申请时所报人口，仍未知按 1 人计）。",
     "救助（人次）：本月每笔救助（批准及先行救助）惠及的家庭人口之和。",
-    "救助金额：本月批准金额（低保、儿童福利为月发放标准，临时救助为一次性金额）加本月先行救助金额。",
+    "救助金额：本月各项批准决定记录的金额（低保、儿童福利为月发放额，临时救助为一次性金额）加本月先行救助金额。",
     "平均办理：自受理至作出决定的工作日数（按国家法定节假日安排）。",
 ]
 
@@ -48,16 +50,20 @@ def monthly_rows(county_id: int, month: stats.Month, township_id: int | None = N
                 "people": 0, "person_times": 0, "amount": Decimal("0.00"), "aid_times": 0,
                 "aid_amount": Decimal("0.00"), "rejected": 0, "_days": [], "_households": set()}
             for i in stats.INTAKES}
-    for app in stats.decisions(county_id, month, township_id):
+    decided = stats.decisions(county_id, month, township_id)
+    facts = stats.decision_facts([a for a in decided if a.status == wf.APPROVED])
+    for app in decided:
         row = rows[app.intake]
         row["_days"].append(stats.days_to_decision(app))
         if app.status == wf.REJECTED:
             row["rejected"] += 1
             continue
+        amount, people = facts[app.id]
+        people = people or _size(app)
         row["_households"].add(app.applicant_id)
-        row["people"] += _size(app)
-        row["person_times"] += _size(app)
-        row["amount"] += app.approved_amount or 0
+        row["people"] += people
+        row["person_times"] += people
+        row["amount"] += amount
     for app, amount in stats.emergency_aid_events(county_id, month, township_id):
         row = rows[app.intake]
         row["aid_times"] += _size(app)

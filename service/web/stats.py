@@ -15,6 +15,7 @@ from service.errors import InvalidInput
 from service.extensions import db
 from service.intake import procedures
 from service.intake import workflow as wf
+from service.intake.household import Household, HouseholdMember
 from service.intake.models import Application, ApplicationEvent, Township
 from service.intake.workdays import workdays_between
 
@@ -159,3 +160,27 @@ def route_agreement(county_id: int, month: Month, township_id: int | None = None
     agreed = sum(1 for intake, route in judged if route["category"] == intake)
     return {"judged": len(judged), "agreed": agreed,
             "rate": round(100 * agreed / len(judged)) if judged else None}
+
+
+def decision_facts(apps: list[Application]) -> dict[int, tuple[Decimal, int | None]]:
+    """Per approved application: the amount its approve decision recorded (the column when an old decision
+    lacks it) and the people it covers — 1 for 单人户施保, else the household's counted members (None when
+    no household was recorded, so the caller falls back on the size reported with the application)."""
+    ids = [a.id for a in apps]
+    if not ids:
+        return {}
+    decided = dict(db.session.execute(select(ApplicationEvent.application_id, ApplicationEvent.data).where(
+        ApplicationEvent.application_id.in_(ids), ApplicationEvent.action == "approve")
+        .order_by(ApplicationEvent.id)).all())  # the last approve per application wins
+    counted = dict(db.session.execute(
+        select(Household.application_id, func.count(HouseholdMember.id)).join(HouseholdMember)
+        .where(Household.application_id.in_(ids), HouseholdMember.excluded_reason.is_(None))
+        .group_by(Household.application_id)).all())
+    facts = {}
+    for app in apps:
+        data = decided.get(app.id) or {}
+        amount = Decimal(str(data.get("amount") or app.approved_amount or 0))
+        people = 1 if str(data.get("amount_basis") or "").startswith("single:") else counted.get(app.id)
+        facts[app.id] = (amount, people)
+    return facts
+

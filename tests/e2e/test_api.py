@@ -179,7 +179,12 @@ def test_window_clerk_works_an_application_through_to_the_county(client, county,
     assert "金额" in error_of(no_amount, 422)["fields"]["amount"][0]
     approved = reviewer.post(f"/api/v1/applications/{case_no}/actions/approve",
                              json={"version": detail["version"], "amount": "680", "first_month": "2099-01"})
+    assert error_of(approved, 422)["code"] == "materials_missing"  # nothing was received: confirm explicitly
+    approved = reviewer.post(f"/api/v1/applications/{case_no}/actions/approve",
+                             json={"version": detail["version"], "amount": "680", "first_month": "2099-01",
+                                   "confirm_missing": True})
     assert approved.status_code == 200 and approved.get_json()["status_label"] == "已批准"
+    assert approved.get_json()["history"][-1]["data"]["missing_confirmed"] == approved.get_json()["missing_materials"]
     history = [h["action"] for h in approved.get_json()["history"]]
     assert history == ["submit", "claim", "accept", "start_investigation", "start_public_notice",
                        "close_public_notice", "submit_to_county", "approve"]

@@ -12,9 +12,11 @@ from service.clock import today
 from service.county import staff
 from service.extensions import db
 from service.intake import (
+    approval_services,
     followers,
     household_services,
     investigation_services,
+    materials_services,
     means_test_services,
     services,
     standards_services,
@@ -36,6 +38,7 @@ class Answers:
             (household_services, ["get_household", "save_household", "reveal_member_id_number"]),
             (investigation_services, ["list_investigations", "record_investigation", "update_investigation"]),
             (means_test_services, ["means_test_for"]),
+            (materials_services, ["list_materials", "mark_material"]), (approval_services, ["approval_form"]),
             (standards_services, ["list_standards", "standards_in_force", "add_version", "correct_version"]),
             (services, ["open_application", "detail", "act", "review_file_difference", "remove_follower"]),
             (auth_services, ["profile"]), (audit, ["list_audit"]),
@@ -137,6 +140,24 @@ def test_household_investigation_and_means_test_answers_are_the_use_cases_dicts(
     edge = answers.same(client.get(f"{B}/{case_no}/means-test?on={today().isoformat()}"), "means_test_for")
     assert edge["benefit"] is None and edge["tekun"] is None and edge["temporary_relief"] is None
     assert edge["edge_household"] and edge["single_person"][0]["name"] == "李建国"
+
+
+def test_materials_and_approval_form_answers_are_the_use_cases_dicts(client, county, case_no, answers):
+    listed = answers.same(client.get(f"{B}/{case_no}/materials"), "list_materials")
+    first, second = listed["items"][0]["id"], listed["items"][1]["id"]
+    waived = answers.same(client.put(f"{B}/{case_no}/materials/{first}", json={
+        "status": "waived", "reason": "村委会出具情况说明代替"}), "mark_material")
+    assert waived["items"][0]["waived_reason"] == "村委会出具情况说明代替" and waived["items"][0]["marked_at"]
+    looked = answers.same(client.put(f"{B}/{case_no}/materials/{second}", json={
+        "status": "looked_up", "platform": "公安人口信息（户籍、身份证）"}), "mark_material")
+    assert looked["items"][1]["platform"] and looked["missing"] == [i["name"] for i in looked["items"][2:]]
+    bare = answers.same(client.get(f"{B}/{case_no}/approval-form"), "approval_form")
+    assert bare["proposal"] is None and bare["computation"] is None and "家庭成员" in bare["not_computed"]
+    household = client.put(f"{B}/{case_no}/household", json={"version": None, "members": MEMBERS}).get_json()
+    client.post(f"{B}/{case_no}/investigations", json=_visit(county, household, 1000))
+    form = answers.same(client.get(f"{B}/{case_no}/approval-form"), "approval_form")
+    assert form["proposal"]["amount"] > 0 and form["computation"]["reasons"] and form["missing_materials"]
+    assert {o["basis"] for o in form["proposal"]["options"]} >= {"household", "tekun"}
 
 
 def test_standards_answers_and_the_audit_rows_are_the_use_cases_dicts(client, county, answers):

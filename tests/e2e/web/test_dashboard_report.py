@@ -19,7 +19,7 @@ def month_of_work(county):
                          description="做手术花了八万多", household_size=3)
     for action in ("accept", "start_investigation"):
         step(county, "suntuan", approved["case_no"], action)
-    step(county, "suntuan", approved["case_no"], "approve", amount="400", first_month=MONTH)
+    step(county, "suntuan", approved["case_no"], "approve", amount="400", first_month=MONTH, confirm_missing=True)
     urgent = open_case(county, phone="13800000002", name="王建国", intake="temporary_relief", urgent=True,
                        description="昨晚家里失火", household_size=4)
     step(county, "suntuan", urgent["case_no"], "emergency_aid", amount="500")

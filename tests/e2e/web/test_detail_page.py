@@ -73,12 +73,20 @@ def test_materials_round_trip_to_township_approval(app, county, browser):
     assert act(browser, no, "receive_materials").status_code == 302
     assert act(browser, no, "start_investigation").status_code == 302
     month = f"{beijing_today():%Y-%m}"
-    done = act(browser, no, "approve", amount="300", first_month=month)
+    # two checklist items were never asked for nor received: approving asks for a confirmation first
+    unconfirmed = act(browser, no, "approve", amount="300", first_month=month)
+    assert unconfirmed.status_code == 422
+    assert "以下必需材料尚未收到、免交或经平台查询：临时救助申请书、困难情况证明" in unconfirmed.text
+    assert 'name="confirm_missing"' in unconfirmed.text
+    done = act(browser, no, "approve", amount="300", first_month=month, confirm_missing="1")
     assert done.status_code == 302
     final = browser.get(done.location).text
     assert "已批准" in final and "您的申请已批准：一次性救助300元，钱会打到您登记的账户。" in final and "已完成：批准" in final
-    actions = [e.action for e in db.session.get(Application, _id(no)).events]
-    assert actions == ["submit", "request_materials", "receive_materials", "start_investigation", "approve"]
+    assert "确认缺少材料仍批准：临时救助申请书、困难情况证明" in final  # in the history
+    app_row = db.session.get(Application, _id(no))
+    assert [e.action for e in app_row.events] == [
+        "submit", "request_materials", "receive_materials", "start_investigation", "approve"]
+    assert app_row.events[-1].data["missing_confirmed"] == ["临时救助申请书", "困难情况证明（如医疗费票据、受灾证明）"]
 
 
 def _id(case_no):
@@ -202,7 +210,7 @@ def test_county_reviewer_decides_a_file_sent_to_the_county(app, county, browser)
     assert month > this_month  # the form offers the month after approval
     early = act(reviewer, case["case_no"], "approve", amount="680", first_month=this_month)
     assert early.status_code == 422 and "次月起发放" in early.text
-    done = act(reviewer, case["case_no"], "approve", amount="680", first_month=month)
+    done = act(reviewer, case["case_no"], "approve", amount="680", first_month=month, confirm_missing="1")
     assert done.status_code == 302
     assert f"您的申请已批准：每月680元，{int(month[:4])}年{int(month[5:])}月起发放" in reviewer.get(done.location).text
 

@@ -66,7 +66,8 @@ class Cases:
         for action in ("accept", "start_investigation", "start_public_notice"):
             self.act(case_no, action)
         self.after_notice(case_no)
-        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER)
+        self.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER,
+                 confirm_missing=True)
 
     def after_notice(self, case_no: str) -> None:
         """公示 started on TODAY ran its term: its end recorded 无异议, then 报县 (both on NOTICE_OVER)."""

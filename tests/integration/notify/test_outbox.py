@@ -27,7 +27,8 @@ def test_every_milestone_writes_its_notice_in_order(notify_app, cases):
     cases.act(case_no, "start_investigation")
     cases.act(case_no, "start_public_notice")
     cases.after_notice(case_no)
-    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER)
+    cases.act(case_no, "approve", who="county", amount="680", first_month="2026-12", today=NOTICE_OVER,
+              confirm_missing=True)
     found = rows()
     assert [r.kind for r in found] == [
         "received", "accepted", "materials_needed", "materials_received", "investigation_started",
