@@ -1,6 +1,7 @@
-"""The floor of a /wechat form-field turn in this stack, against /livez, in one process (CPU time).
+"""The floor of a /wechat form-field turn in this stack, against /livez (CPU time in one process, or served).
 
-    .venv/bin/python bench/wechat_floor.py    # after bench/wechat_load.py --db postgres (its database)
+    .venv/bin/python bench/wechat_floor.py    # in one process, after bench/wechat_load.py --db postgres (its database)
+    bench/wechat_load.py serves `wechat_floor:create_app()` under gunicorn and loads /floor in the same run
 
 Two stripped-down routes added to the real app: /parse verifies and parses the signed callback and builds
 the reply (no database); /floor does that plus the four statements a field turn needs (dedupe claim,
@@ -13,26 +14,25 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flask import Response, request
+from flask import Flask, Response, request  # noqa: E402
 
-from service import create_app
-from service.extensions import db
-from service.wechat.callback import signed_request
-from service.wechat.replies import text_reply
-from service.wechat.simulator import inbound_xml
-from service.wechat.views import handler
+from service import create_app as create_service_app  # noqa: E402
+from service.extensions import db  # noqa: E402
+from service.wechat.callback import signed_request  # noqa: E402
+from service.wechat.replies import text_reply  # noqa: E402
+from service.wechat.simulator import inbound_xml  # noqa: E402
+from service.wechat.views import handler  # noqa: E402
 
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/relief_bench_wechat"
-app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False})
+FIELD_REPLY = "请留一个能联系到您的手机号码。"
 
-@app.post("/parse")
+
 def parse_only():
     callback = handler()
     msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
-    return Response(encode(text_reply(msg, "请留一个能联系到您的手机号码。")), mimetype="application/xml")
+    return Response(encode(text_reply(msg, FIELD_REPLY)), mimetype="application/xml")
 
 
-@app.post("/floor")
 def floor():
     callback = handler()
     msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
@@ -46,11 +46,20 @@ def floor():
     data = {"step": "phone", "form": {"name": "张秀英"}}
     cur.execute("UPDATE wechat_conversations SET step=%s, data=%s::json, updated_at=now(), last_inbound_at=now() WHERE openid=%s",
                 ("phone", json.dumps(data, ensure_ascii=False), msg.from_user))
-    reply = "请留一个能联系到您的手机号码。"
-    cur.execute("UPDATE wechat_delivered SET reply=%s WHERE key=%s", (reply, key))
+    cur.execute("UPDATE wechat_delivered SET reply=%s WHERE key=%s", (FIELD_REPLY, key))
     db.session.commit()
-    return Response(encode(text_reply(msg, reply)), mimetype="application/xml")
+    return Response(encode(text_reply(msg, FIELD_REPLY)), mimetype="application/xml")
 
+
+def add_floor_routes(app: Flask) -> Flask:
+    app.add_url_rule("/parse", "bench_parse", parse_only, methods=["POST"])
+    app.add_url_rule("/floor", "bench_floor", floor, methods=["POST"])
+    return app
+
+
+def create_app(config=None) -> Flask:
+    """The real app (configured from the environment, as gunicorn loads it) plus /parse and /floor."""
+    return add_floor_routes(create_service_app(config))
 
 
 def run(fn, n: int) -> float:
@@ -62,6 +71,7 @@ def run(fn, n: int) -> float:
 
 
 def main() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": URL, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False})
     client = app.test_client()
     with app.app_context():
         db.session.execute(db.text("INSERT INTO wechat_conversations (openid, step, data, updated_at) "
