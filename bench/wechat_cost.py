@@ -37,6 +37,8 @@ def main(argv=None) -> int:
     parser.add_argument("--floor-requests", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--show", metavar="KIND", action="append", default=[],
+                        help="list the SQL statements of the first message of this kind (e.g. submit, field)")
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pg-db", default="relief_bench_wechat")
@@ -64,8 +66,16 @@ def measure(args, database_url: str) -> str:
     client = app.test_client()
     statements: collections.Counter = collections.Counter()
     current = ["setup"]
+    shown: dict[str, list[str]] = {kind: [] for kind in args.show}  # the first message of each kind asked for
+    first_of_kind = {kind: True for kind in args.show}
+
+    def counted(conn, cursor, statement, *rest):
+        statements.update([current[0]])
+        if first_of_kind.get(current[0]):
+            shown[current[0]].append(" ".join(statement.split())[:150])
+
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.update([current[0]]))
+        event.listen(db.engine, "before_cursor_execute", counted)
     engine = create_engine(database_url)
     rng = random.Random(args.seed)
     residents = W.build_residents("cost", args.residents, rng, W.People(rng), W.village_names(engine))
@@ -79,6 +89,8 @@ def measure(args, database_url: str) -> str:
         response = call()
         cpu[kind] += time.process_time() - started
         count[kind] += 1
+        if first_of_kind.get(kind):
+            first_of_kind[kind] = False
         if response.status_code != 200:
             raise SystemExit(f"{kind}: HTTP {response.status_code} {response.get_data(as_text=True)[:200]}")
 
@@ -113,6 +125,8 @@ def measure(args, database_url: str) -> str:
                      f"{statements[kind] / count[kind]:6.1f}")
     lines.append(f"{'all /wechat':16} {total_n:6d} {sum(cpu[k] for k in wechat) / total_n * 1000:8.2f} "
                  f"{sum(statements[k] for k in wechat) / total_n:6.1f}")
+    for kind, listed in shown.items():
+        lines += ["", f"statements of the first {kind} ({len(listed)}):", *(f"  {i:2d}. {x}" for i, x in enumerate(listed, 1))]
     if profile:
         stream = io.StringIO()
         stats = pstats.Stats(profile, stream=stream)
