@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flask import Flask, Response, request  # noqa: E402
+from flask import Flask, Response, abort, request  # noqa: E402
 
 from service import create_app as create_service_app  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.wechat.callback import signed_request  # noqa: E402
+from service.wechat.errors import CallbackError  # noqa: E402
 from service.wechat.replies import text_reply  # noqa: E402
 from service.wechat.simulator import inbound_xml  # noqa: E402
 from service.wechat.views import handler  # noqa: E402
@@ -27,15 +28,22 @@ URL = "postgresql+psycopg://postgres@127.0.0.1:5432/relief_bench_wechat"
 FIELD_REPLY = "请留一个能联系到您的手机号码。"
 
 
-def parse_only():
+def opened():
+    """The signed message, or the real view's refusal (403 for a bad signature or a stale timestamp)."""
     callback = handler()
-    msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
+    try:
+        return callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
+    except CallbackError as exc:
+        abort(exc.http_status)
+
+
+def parse_only():
+    msg, encode = opened()
     return Response(encode(text_reply(msg, FIELD_REPLY)), mimetype="application/xml")
 
 
 def floor():
-    callback = handler()
-    msg, encode = callback.open(request.args, request.stream.read(callback.max_body_bytes + 1))
+    msg, encode = opened()
     conn = db.session.connection().connection.driver_connection
     cur = conn.cursor()
     key = f"{msg.from_user}|{msg.create_time}|{time.perf_counter_ns()}"

@@ -877,6 +877,8 @@ def main(argv=None) -> int:
             migrate_and_seed(env, log)
             engine = create_engine(database_url)
             villages = village_names(engine)
+            if args.wait_quiet:  # before signing: a request signed more than 300 s before it is sent gets a 403
+                idle_before = wait_quiet(args.quiet_cores, args.wait_quiet)
             people = People(rng)
             started = time.monotonic()
             mixes = {"warm": Mix(build_residents("warm", 20, rng, people, villages), random.Random(1),
@@ -897,8 +899,6 @@ def main(argv=None) -> int:
             wait_live(port, server)
             server_pids = [server.pid, *children_of(server.pid)]
             db_pids = database_pids(engine, args.pg_db if args.db == "postgres" else None)
-            if args.wait_quiet:
-                idle_before = wait_quiet(args.quiet_cores, args.wait_quiet)
             results = asyncio.run(run_phases(args, port, mixes, floors, server_pids, db_pids))
             if args.keep_server:
                 input(f"gunicorn {server_pids} on port {port}; Enter to stop it… ")
