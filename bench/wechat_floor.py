@@ -9,6 +9,7 @@ conversation lock, conversation update, stored reply) straight on the psycopg co
 commits. Nothing in the service uses these routes; they measure what no implementation can go below.
 """
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask import Flask, Response, abort, request  # noqa: E402
 
 from service import create_app as create_service_app  # noqa: E402
+from service.config import from_environment  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.wechat.callback import signed_request  # noqa: E402
 from service.wechat.errors import CallbackError  # noqa: E402
@@ -66,7 +68,13 @@ def add_floor_routes(app: Flask) -> Flask:
 
 
 def create_app(config=None) -> Flask:
-    """The real app (configured from the environment, as gunicorn loads it) plus /parse and /floor."""
+    """The real app (configured from the environment, as gunicorn loads it) plus /parse and /floor.
+    BENCH_DB_POOL_SIZE (bench/wechat_load.py --pool-size) tries another SQLAlchemy pool size than the app's
+    (5, SQLAlchemy's default), to measure what a pool as large as the worker's threads would save."""
+    config = dict(config or {})
+    if os.environ.get("BENCH_DB_POOL_SIZE"):
+        options = dict(from_environment("/tmp")["SQLALCHEMY_ENGINE_OPTIONS"])
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_size": int(os.environ["BENCH_DB_POOL_SIZE"])}
     return add_floor_routes(create_service_app(config))
 
 

@@ -695,6 +695,8 @@ def start_gunicorn(env: dict, port: int, args, log) -> subprocess.Popen:
     --server sync: the old command, `--preload -w N` with sync workers, for comparison with earlier runs."""
     env = {**env, "GUNICORN_WORKERS": str(args.workers), "GUNICORN_THREADS": str(args.threads),
            "GUNICORN_LOG_LEVEL": "warning", "WECHAT_BENCH_SERVER": args.server}
+    if args.pool_size:
+        env["BENCH_DB_POOL_SIZE"] = str(args.pool_size)
     app = ["--pythonpath", str(ROOT / "bench"), "-b", f"{HOST}:{port}", "wechat_floor:create_app()"]
     if args.profile:  # the profiling hooks; that file reads deploy/gunicorn.conf.py itself for --server deploy
         config = ["-c", str(ROOT / "bench" / "wechat_profile_conf.py")]
@@ -831,6 +833,8 @@ def parse_args(argv=None):
                         help="deploy: deploy/gunicorn.conf.py's threaded workers (as scripts/run.sh); sync: the old "
                              "`--preload -w N`")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker with --server deploy (run.sh: 8)")
+    parser.add_argument("--pool-size", type=int, default=0, help="SQLAlchemy pool size per worker instead of the "
+                        "app's (5): a what-if for service/config.py (bench/wechat_floor.py, BENCH_DB_POOL_SIZE)")
     parser.add_argument("--floor-seconds", type=float, default=10.0,
                         help="each closed-loop /floor phase (one before, one after the /wechat mix; /parse half)")
     parser.add_argument("--floor-openids", type=int, default=2000)
@@ -995,9 +999,10 @@ def profile_report(folder: Path, requests: int, keep: Path | None = None) -> str
 
 
 def server_label(args) -> str:
+    pool = f", DB pool {args.pool_size} (what-if)" if args.pool_size else ""
     if args.server == "deploy":
-        return f"gunicorn -c deploy/gunicorn.conf.py, {args.workers} workers x {args.threads} threads, --max-requests 0"
-    return f"gunicorn --preload -w {args.workers} (sync)"
+        return f"gunicorn -c deploy/gunicorn.conf.py, {args.workers} workers x {args.threads} threads, --max-requests 0{pool}"
+    return f"gunicorn --preload -w {args.workers} (sync){pool}"
 
 
 def cost_ms(phase: dict, key: str) -> float | None:
