@@ -183,6 +183,9 @@ def keepalive_fake(http11: bool):
 
     class KeepAliveHandler(fake_http._Handler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY, as real servers set it: without it the body, written after the headers on a kept-alive
+        # connection, waits for the client's delayed ACK (~40-50 ms more per send, measured)
+        disable_nagle_algorithm = True
 
     class BenchFake(FakeWeChatAPI):
         def start(self) -> str:
