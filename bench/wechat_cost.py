@@ -42,11 +42,14 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pg-db", default="relief_bench_wechat")
+    parser.add_argument("--redis", default="", metavar="URL", help="REDIS_URL for the app, as production sets it "
+                        "(deploy/relief.env.example): the WeChat dedupe and replay cache then live in Redis, not in "
+                        "the database; e.g. redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="wechat_cost_"))
     try:
         database_url = W.prepare_database(args, workdir)
-        env = W.server_env(database_url)
+        env = W.server_env(database_url, args.redis)
         with (workdir / "setup.log").open("w") as log:
             W.migrate_and_seed(env, log)
         os.environ.update(env)

@@ -665,10 +665,10 @@ def prepare_database(args, workdir: Path) -> str:
     return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def server_env(database_url: str) -> dict:
+def server_env(database_url: str, redis_url: str = "") -> dict:
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, WECHAT_TOKEN=TOKEN, SERVICE_ENV="development", LOG_LEVEL="WARNING",
-               FLASK_APP="service", WECHAT_AES_KEY="", REDIS_URL="",
+               FLASK_APP="service", WECHAT_AES_KEY="", REDIS_URL=redis_url,
                # nothing here may reach WeChat: a closed local port
                WECHAT_API_BASE_URL="http://127.0.0.1:9/", SMS_GATEWAY_URL="")
     return env
@@ -847,6 +847,9 @@ def parse_args(argv=None):
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pg-db", default="relief_bench_wechat")
+    parser.add_argument("--redis", default="", metavar="URL", help="REDIS_URL for the app, as production sets it "
+                        "(deploy/relief.env.example): the WeChat dedupe and replay cache then live in Redis, not in "
+                        "the database; e.g. redis://127.0.0.1:6379/15")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="before measuring, wait up to this long for other jobs to leave the cores idle")
     parser.add_argument("--quiet-cores", type=float, default=0.3, help="what counts as idle for --wait-quiet")
@@ -873,7 +876,7 @@ def main(argv=None) -> int:
         idle_before = background_load()
         with log_path.open("w") as log:
             database_url = prepare_database(args, workdir)
-            env = server_env(database_url)
+            env = server_env(database_url, args.redis)
             if args.profile:
                 env["WECHAT_BENCH_PROFILE_DIR"] = str(workdir / "profile")
                 env["WECHAT_BENCH_PROFILE_CLOCK"] = args.profile_clock
