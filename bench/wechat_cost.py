@@ -37,14 +37,19 @@ def main(argv=None) -> int:
     parser.add_argument("--floor-requests", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--show", metavar="KIND", action="append", default=[],
+                        help="list the SQL statements of the first message of this kind (e.g. submit, field)")
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pg-db", default="relief_bench_wechat")
+    parser.add_argument("--redis", default="", metavar="URL", help="REDIS_URL for the app, as production sets it "
+                        "(deploy/relief.env.example): the WeChat dedupe and replay cache then live in Redis, not in "
+                        "the database; e.g. redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="wechat_cost_"))
     try:
         database_url = W.prepare_database(args, workdir)
-        env = W.server_env(database_url)
+        env = W.server_env(database_url, args.redis)
         with (workdir / "setup.log").open("w") as log:
             W.migrate_and_seed(env, log)
         os.environ.update(env)
@@ -56,17 +61,29 @@ def main(argv=None) -> int:
 
 def measure(args, database_url: str) -> str:
     from sqlalchemy import create_engine, event
+    from wechat_floor import create_app  # the real app plus the floor's /parse and /floor
 
-    from service import create_app
     from service.extensions import db
 
     app = create_app()
     client = app.test_client()
     statements: collections.Counter = collections.Counter()
     current = ["setup"]
+    shown: dict[str, list[str]] = {kind: [] for kind in args.show}  # the first message of each kind asked for
+    first_of_kind = {kind: True for kind in args.show}
+
+    def counted(conn, cursor, statement, *rest):
+        statements.update([current[0]])
+        if first_of_kind.get(current[0]):
+            shown[current[0]].append(" ".join(statement.split())[:150])
+
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.update([current[0]]))
+        event.listen(db.engine, "before_cursor_execute", counted)
     engine = create_engine(database_url)
+    floors = {"POST /parse": W.floor_requests("/parse", 200, args.floor_requests)}
+    if args.db == "postgres":  # the floor's SQL is PostgreSQL's; its 4 statements go to the driver, uncounted here
+        W.floor_conversations(engine, 200)
+        floors["POST /floor"] = W.floor_requests("/floor", 200, 2 * args.floor_requests)
     rng = random.Random(args.seed)
     residents = W.build_residents("cost", args.residents, rng, W.People(rng), W.village_names(engine))
     engine.dispose()
@@ -79,6 +96,8 @@ def measure(args, database_url: str) -> str:
         response = call()
         cpu[kind] += time.process_time() - started
         count[kind] += 1
+        if first_of_kind.get(kind):
+            first_of_kind[kind] = False
         if response.status_code != 200:
             raise SystemExit(f"{kind}: HTTP {response.status_code} {response.get_data(as_text=True)[:200]}")
 
@@ -90,6 +109,13 @@ def measure(args, database_url: str) -> str:
         head, _, body = raw.partition(b"\r\n\r\n")
         path, _, query = head.split(b" ")[1].decode().partition("?")
         return client.post(path, query_string=query, data=body, content_type="text/xml")
+
+    def run_floor(half: int) -> None:  # half of the floor requests before the dialogue mix, half after
+        for kind, raws in floors.items():
+            for raw in raws[half::2]:
+                timed(kind, lambda raw=raw: post(raw))
+
+    run_floor(0)
 
     profile = cProfile.Profile(time.process_time) if args.profile else None
     if profile:
@@ -104,15 +130,22 @@ def measure(args, database_url: str) -> str:
                 active.remove(resident)
     if profile:
         profile.disable()
-    wechat = [k for k in count if not k.startswith("GET ")]
+    run_floor(1)
+    wechat = [k for k in count if not k.startswith(("GET ", "POST "))]
     total_n = sum(count[k] for k in wechat)
     lines = [f"{args.db}: CPU of this process and SQL statements per request ({total_n} /wechat messages)", "",
              f"{'request':16} {'n':>6} {'CPU ms':>8} {'SQL':>6}"]
     for kind in sorted(count, key=lambda k: cpu[k] / count[k]):
         lines.append(f"{kind:16} {count[kind]:6d} {cpu[kind] / count[kind] * 1000:8.2f} "
                      f"{statements[kind] / count[kind]:6.1f}")
-    lines.append(f"{'all /wechat':16} {total_n:6d} {sum(cpu[k] for k in wechat) / total_n * 1000:8.2f} "
-                 f"{sum(statements[k] for k in wechat) / total_n:6.1f}")
+    mix_ms = sum(cpu[k] for k in wechat) / total_n * 1000
+    lines.append(f"{'all /wechat':16} {total_n:6d} {mix_ms:8.2f} {sum(statements[k] for k in wechat) / total_n:6.1f}")
+    if count["POST /floor"]:
+        floor_ms = cpu["POST /floor"] / count["POST /floor"] * 1000
+        lines += ["", f"CPU per message ÷ /floor's, this process: all /wechat {mix_ms / floor_ms:.2f}, "
+                      + ", ".join(f"{k} {cpu[k] / count[k] * 1000 / floor_ms:.2f}" for k in ("field", "submit") if count[k])]
+    for kind, listed in shown.items():
+        lines += ["", f"statements of the first {kind} ({len(listed)}):", *(f"  {i:2d}. {x}" for i, x in enumerate(listed, 1))]
     if profile:
         stream = io.StringIO()
         stats = pstats.Stats(profile, stream=stream)
