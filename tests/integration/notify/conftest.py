@@ -135,6 +135,16 @@ def delivered_in_order(fake) -> dict[str, list[str]]:
     return got
 
 
+def seen_by_residents(fake) -> dict[str, list[str]]:
+    """What each resident's phone shows: WeChat sends one message per openid and client_msg_id (a resend
+    with the same id, after an answer lost in an outage, is dropped for ten minutes)."""
+    shown: dict[str, list[str]] = defaultdict(list)
+    for message in accepted_templates(fake):
+        if message["client_msg_id"] not in shown[message["touser"]]:
+            shown[message["touser"]].append(message["client_msg_id"])
+    return shown
+
+
 def accepted_templates(fake) -> list[dict]:
     return [r["json"] for r in fake.calls("template_send")
             if r["status"] == 200 and (r["response"] or {}).get("errcode") == 0]

@@ -14,7 +14,14 @@ from service.intake.models import Application
 from service.notify import enqueue_cs_text
 from service.notify.adapters import adapters
 from service.notify.models import DEAD, SENDING, SENT, Notification
-from tests.integration.notify.conftest import accepted_templates, bulk_rows, delivered_in_order, drain, rows
+from tests.integration.notify.conftest import (
+    accepted_templates,
+    bulk_rows,
+    delivered_in_order,
+    drain,
+    rows,
+    seen_by_residents,
+)
 from tests.integration.notify.test_worker_processes import (
     count,
     start_worker,
@@ -45,7 +52,11 @@ def test_wechat_down_and_back_under_concurrency_delivers_every_notice_once_in_or
     fake_wechat.fail("*", down=True, duration=1.2)
     drain(notify_app)
     assert all(r.status == SENT for r in rows())
-    assert delivered_in_order(fake_wechat) == expected_order()  # once each, in row order
+    # once each on the resident's phone, in row order; a send whose answer the outage (or a slow machine)
+    # swallowed may reach WeChat twice, always with its client_msg_id, which WeChat sends once
+    assert seen_by_residents(fake_wechat) == expected_order()
+    resent = Counter(m["client_msg_id"] for m in accepted_templates(fake_wechat))
+    assert all(n <= 2 for n in resent.values()), resent.most_common(3)
     assert any(c["status"] is None for c in fake_wechat.calls("template_send")), "the outage was not felt"
 
 
