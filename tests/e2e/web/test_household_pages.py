@@ -156,3 +156,22 @@ def test_bad_investigation_input_comes_back_beside_its_box(app, county, browser,
         answer = browser.post(url, _visit_form(county, members, **hostile))
         assert answer.status_code == 422, (hostile, answer.status_code)
     assert investigation_services.list_investigations(county["actors"]["suntuan"], case_no)["items"] == []
+
+
+def test_a_member_named_in_the_investigation_or_a_stale_page_is_refused_in_words(app, county, browser):
+    from tests.integration.casework_helpers import record
+
+    case_no = accepted(county)
+    household = save(county, case_no)
+    record(county, case_no, household)  # the spouse's disability subsidy is on record
+    browser.login("suntuan")
+    m = household["members"]
+    form = {"version": str(household["version"]), "rows": "3", "area": "rural",
+            **{f"m-{i}-id": str(m[i]["id"]) for i in range(3)},
+            **_member(0, "self", "张秀英", m[0]["id_number"]), **_member(1, "spouse", "李建国", remove="1"),
+            **_member(2, "child", "李小军", m[2]["id_number"])}
+    refused = browser.post(f"/staff/applications/{case_no}/household", form)
+    assert refused.status_code == 409 and "李建国 在入户调查记录中登记了收入或财产，不能删除" in refused.text
+    stale = browser.post(f"/staff/applications/{case_no}/household", {**form, "m-1-remove": "", "version": "99"})
+    assert stale.status_code == 409 and "家庭成员刚被他人修改，请刷新后再保存" in stale.text
+    assert len(household_services.get_household(county["actors"]["suntuan"], case_no)["members"]) == 3
