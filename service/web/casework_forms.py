@@ -26,6 +26,7 @@ from service.intake.household_terms import (
     SEVERITIES,
     VEHICLE_PURPOSES,
 )
+from service.intake.identity import mask_name
 from service.intake.models import Application
 from service.request_limits import bounded_int
 
@@ -54,7 +55,7 @@ def member_rows(household: dict) -> list[dict]:
     rows = [{**{k: ("" if m.get(k) is None else m[k]) for k in TEXT_FIELDS}, **{f: m[f] for f in MEMBER_FLAGS},
              "id_number": m["id_number"] if m["id"] else "", "remove": False} for m in household["members"]]
     for row in rows:
-        if not row["id"]:  # the draft 本人: the applicant's name stays masked on the page until revealed
+        if row["relation"] == "self":  # the applicant's name stays masked on the page: blank keeps it
             row["name"] = ""
     blank = {**dict.fromkeys(TEXT_FIELDS, ""), **dict.fromkeys(MEMBER_FLAGS, False), "remove": False}
     return rows + [dict(blank) for _ in range(NEW_MEMBER_ROWS)]
@@ -70,16 +71,16 @@ def posted_member_rows(form) -> list[dict]:
     return rows
 
 
-def household_from_form(form, applicant_name: str | None = None) -> tuple[dict, int | None, list[int], dict]:
+def household_from_form(form, self_names: dict[str, str]) -> tuple[dict, int | None, list[int], dict]:
     """(payload, expected version, form row of each payload member, errors found before the use case).
-    A new 本人 left without a name is the applicant (`applicant_name`, from the use case's draft)."""
+    本人 left without a name keeps the name on record (`self_names`: member id, "" for the draft → name)."""
     errors: dict[str, list[str]] = {}
     members, positions = [], []
     for i, raw in enumerate(posted_member_rows(form)):
         p = f"m-{i}-"
         raw = {k: v.strip() if isinstance(v, str) else v for k, v in raw.items()}
-        if not raw["id"] and not raw["name"] and raw["relation"] == "self" and applicant_name:
-            raw["name"] = applicant_name
+        if not raw["name"] and raw["relation"] == "self" and raw["id"] in self_names:
+            raw["name"] = self_names[raw["id"]]
         if raw["remove"] or (not raw["id"] and not raw["name"] and not raw["id_number"]):
             continue  # removed, or a blank row left blank
         member_id = None
@@ -257,8 +258,10 @@ def context(actor, detail: dict, state: dict) -> dict | None:
     case_no = detail["case_no"]
     household = household_services.get_household(actor, case_no)
     investigations = investigation_services.list_investigations(actor, case_no)["items"]
+    # 本人 is the applicant, whose name the page masks (as in the 申请人 panel); the others are shown as entered
+    names = {m["id"]: mask_name(m["name"]) if m["relation"] == "self" else m["name"] for m in household["members"]}
     return {
-        "household": household, "investigations": investigations,
+        "household": household, "investigations": investigations, "names": names,
         "rows": state.get("member_rows") or member_rows(household),
         "hh_errors": state.get("hh_errors") or {}, "area": state.get("area") or household["area"],
         "revealed": state.get("revealed_member"), "visitors": visitor_choices(case_no),

@@ -18,10 +18,10 @@ def _again(actor, case_no: str, status: int, **state):
 @staff_page("window", "county")
 def save_household(case_no, actor):
     """Add, edit and remove members in one save (the use case replaces the household whole)."""
-    # before the first save the 本人 row's name box is left blank on the page (the name is masked there)
-    first = not request.form.get("version")
-    applicant = household_services.get_household(actor, case_no)["members"][0]["name"] if first else None
-    payload, version, positions, errors = forms.household_from_form(request.form, applicant)
+    # the 本人 row's name box is left blank on the page (the applicant's name is masked there): blank keeps it
+    current = household_services.get_household(actor, case_no)["members"]
+    self_names = {str(m["id"] or ""): m["name"] for m in current if m["relation"] == "self"}
+    payload, version, positions, errors = forms.household_from_form(request.form, self_names)
     rows = forms.posted_member_rows(request.form)
     if errors:
         return _again(actor, case_no, 422, hh_errors=errors, member_rows=rows, area=payload["area"])

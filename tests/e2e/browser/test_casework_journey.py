@@ -67,13 +67,14 @@ def test_a_dibao_case_goes_from_acceptance_to_a_computed_county_approval(page, l
     page.wait_for_selector(".flash-ok")
     assert "共 4 人，计入 3 人" in page.inner_text("#household-summary")
     assert "不计入：正在服刑" in page.inner_text("#members") and SPOUSE_ID not in page.inner_text("#members")
+    assert "周桂芝" not in page.content()  # the applicant's name stays masked, in the household too
 
     # the investigation: two visitors, income per member per month (the disability subsidy is exempt)
     _act(page, "start_investigation")
     page.click('summary[data-form="investigation"]')
     page.check('input[data-visitor="陈刚"]')
     assert page.is_checked('input[data-visitor="王芳"]')  # the clerk herself, ticked already
-    page.select_option("#inc-0-member_id", label="本人 周桂芝")
+    page.select_option("#inc-0-member_id", label="本人 周**")
     page.select_option("#inc-0-kind", "wages")
     page.fill("#inc-0-amount", "1000")
     page.select_option("#inc-1-member_id", label="配偶 李建国")
@@ -85,7 +86,7 @@ def test_a_dibao_case_goes_from_acceptance_to_a_computed_county_approval(page, l
     page.click('button[data-save="investigation"]')
     page.wait_for_selector(".flash-ok")
     record = page.inner_text("#investigations")
-    assert "王芳、陈刚" in record and "周桂芝 · 工资性收入 · 每月 1000.00 元" in record
+    assert "王芳、陈刚" in record and "周** · 工资性收入 · 每月 1000.00 元" in record
 
     # 公示: the full 7 days, then its end recorded (无异议), then the file goes to the county
     _act(page, "start_public_notice")

@@ -33,7 +33,7 @@ def test_a_clerk_enters_edits_and_removes_members_on_the_case_page(app, county, 
     done = browser.post(url, _family_form())
     assert done.status_code == 302, done.text
     page = browser.get(done.location).text
-    assert "共 3 人，计入 3 人（农村）" in page
+    assert "共 3 人，计入 3 人（农村）" in page and "张秀英" not in page  # 本人 is the applicant: still masked
     assert "一、二级残疾" in page and "在校学生" in page and "60周岁以上" in page  # 本人 born 1949
     assert SPOUSE_ID not in page and "440***********0014" in page  # masked by default
     stored = household_services.get_household(county["actors"]["suntuan"], case_no)
@@ -42,7 +42,7 @@ def test_a_clerk_enters_edits_and_removes_members_on_the_case_page(app, county, 
     # edit: the spouse moves out of the count (服刑), a fourth member is added, the child is removed
     ids = [str(m["id"]) for m in stored["members"]]
     form = {"version": str(stored["version"]), "rows": "5", "area": "rural",
-            "m-0-id": ids[0], **_member(0, "self", "张秀英", stored["members"][0]["id_number"]),
+            "m-0-id": ids[0], **_member(0, "self", "", stored["members"][0]["id_number"]),  # blank: kept
             "m-1-id": ids[1], **_member(1, "spouse", "李建国", stored["members"][1]["id_number"],
                                         excluded_reason="prison"),
             "m-2-id": ids[2], **_member(2, "child", "李小军", stored["members"][2]["id_number"], remove="1"),
@@ -53,6 +53,7 @@ def test_a_clerk_enters_edits_and_removes_members_on_the_case_page(app, county, 
     assert "共 3 人，计入 2 人（农村）" in page and "不计入：正在服刑" in page and "李小军" not in page
     after = household_services.get_household(county["actors"]["suntuan"], case_no)
     assert after["members"][1]["id_number"] == "440***********0014"  # the masked number sent back kept it
+    assert [m["name"] for m in after["members"]] == ["张秀英", "李建国", "张老汉"]
 
 
 def test_bad_household_input_comes_back_beside_its_box(app, county, browser):
@@ -125,7 +126,7 @@ def test_a_clerk_records_the_investigation_on_the_case_page(app, county, browser
     assert done.status_code == 302, done.text
     page = browser.get(done.location).text
     assert "2026-11-23 走访" in page and "王芳、陈刚" in page and "已签字（2026-11-23）" in page
-    assert "张秀英 · 工资性收入 · 每月 1000.00 元" in page and "李建国 · 残疾人两项补贴 · 每月 100.00 元" in page
+    assert "张** · 工资性收入 · 每月 1000.00 元" in page and "李建国 · 残疾人两项补贴 · 每月 100.00 元" in page
     items = investigation_services.list_investigations(county["actors"]["suntuan"], case_no)["items"]
     assert len(items) == 1 and [i["amount"] for i in items[0]["incomes"]] == ["1000.00", "100.00"]
     assert TODAY == dt.date(2026, 11, 23)
