@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         audit_views,
         auth_views,
         call_views,
+        casework_page_views,
         dashboard_views,
         detail_views,
         handoff_views,

@@ -12,7 +12,7 @@ from service.intake import workflow as wf
 from service.intake.procedures import INTAKES
 from service.nlp import route as classify
 from service.request_limits import bounded_int
-from service.web import action_forms
+from service.web import action_forms, casework_forms
 from service.web.pages import INTAKE_SHORT, QUEUE_ROLES, bp, staff_page
 
 
@@ -29,7 +29,7 @@ def _route_view(detail: dict) -> dict:
 
 def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = None, open_action: str | None = None,
             values=None, revealed: str | None = None, revealed_phone: str | None = None, problem: str | None = None,
-            material_errors: dict | None = None, material_open: int | None = None):
+            material_errors: dict | None = None, material_open: int | None = None, casework: dict | None = None):
     route = _route_view(detail)
     # 补正 offers only what is still owed and ticks every required item owed (一次性告知)
     requested = {m["name"] for m in detail["materials"] if m["status"] == "requested"} | set(detail["missing_materials"])
@@ -48,7 +48,11 @@ def _render(actor, detail: dict, *, status: int = 200, errors: dict | None = Non
         revealed_phone=revealed_phone, problem=problem, next_month=wf.first_payable_month(detail["intake"], beijing_today()),
         approval_form=form, approval_lines=approval.history_lines, material_statuses=materials.STATUSES,
         platforms=materials.PLATFORMS, material_errors=material_errors or {}, material_open=material_open,
+        cw=casework_forms.context(actor, detail, casework or {}),
     ), status
+
+
+render_detail = _render  # the casework forms re-render the page with their errors through this
 
 
 @bp.route("/applications/<case_no>")
