@@ -178,8 +178,8 @@ def keepalive_fake(http11: bool):
     """The fake WeChat API. The test fake answers HTTP/1.0 and closes every connection, so each send costs the
     worker a new TCP connection and the fake a new thread; the real API keeps connections alive, as the worker's
     pooled session expects. http11 serves HTTP/1.1 keep-alive (bench only: the tests' fake is left as it is)."""
-    from service.devtools.fake_api import FakeWeChatAPI
     from service.devtools import fake_http
+    from service.devtools.fake_api import FakeWeChatAPI
 
     class KeepAliveHandler(fake_http._Handler):
         protocol_version = "HTTP/1.1"
