@@ -33,12 +33,11 @@ def from_environment(instance_path: str, env: dict | None = None) -> dict:
     env = dict(os.environ if env is None else env)
     sqlite_file = Path(instance_path) / "relief.db"
     service_env = env.get("SERVICE_ENV", "development").strip().lower()
+    database_url = _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}")
     config = {
         "SERVICE_ENV": service_env,
-        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(env.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"),
-        # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
-        # a pooled connection a database restart killed is replaced before use, not failed on a request
-        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True, "pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url, env),
         "SECRET_KEY": env.get("SECRET_KEY", DEMO_SECRET_KEY),
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY", DEMO_FIELD_KEY),
         # the county whose bureau runs this official account: chat applications land in its townships
@@ -142,6 +141,18 @@ def _notify_settings(env: dict) -> dict:
     # WeChat template for applicant notices (empty: applicants get SMS); see service/notify/templates.json
     settings["NOTIFY_TEMPLATE_ID"] = env.get("NOTIFY_TEMPLATE_ID", "")
     return settings
+
+
+def _engine_options(url: str, env: dict) -> dict:
+    # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
+    # a pooled connection a database restart killed is replaced before use, not failed on a request
+    options = {"hide_parameters": True, "pool_pre_ping": True}
+    if not url.startswith("sqlite"):  # SQLite's in-memory pool takes no size (and production refuses SQLite)
+        # one kept connection per gunicorn thread: with fewer, a busy worker opens and closes connections
+        # (a PostgreSQL backend forked each time); connections still open only as requests need them
+        size = env.get("DATABASE_POOL_SIZE") or env.get("GUNICORN_THREADS") or "32"
+        options["pool_size"] = _int(size, "DATABASE_POOL_SIZE", 1, 500)
+    return options
 
 
 def _normalise_db_url(url: str) -> str:

@@ -6,7 +6,7 @@ the file confirms the new value into it or rejects it. Both decisions are audite
 """
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 
 from service.auth import audit
 from service.auth.actor import Actor
@@ -32,19 +32,19 @@ def match(name: str, phone: str | None, id_number: str | None, village: Village)
     different person). Otherwise a new file, made from this application. An existing file is never
     changed: an ID number given for a file without one stays with the application (`given_id`)."""
     id_hash = protector().lookup_hash(id_number) if id_number else None
+    wanted = []
     if id_hash:
-        found = db.session.scalars(select(Applicant).where(Applicant.id_number_hash == id_hash)).first()
-        if found is not None:
-            return found
-    found = None
+        wanted.append(Applicant.id_number_hash == id_hash)
     if phone:  # a name alone never identifies a person: without a phone only the ID number can
         by_contact = select(Application.applicant_id).where(Application.contact_phone == phone,
                                                             Application.contact_name == name)
-        query = select(Applicant).where(or_((Applicant.phone == phone) & (Applicant.name == name),
-                                            Applicant.id.in_(by_contact)))
-        if id_hash:
-            query = query.where(Applicant.id_number_hash.is_(None))
-        found = db.session.scalars(query.order_by(Applicant.id)).first()
+        contact = or_((Applicant.phone == phone) & (Applicant.name == name), Applicant.id.in_(by_contact))
+        wanted.append(contact & Applicant.id_number_hash.is_(None) if id_hash else contact)
+    found = None
+    if wanted:  # one query: the file with this ID number first, else the oldest matching file by contact
+        by_id_first = [case((Applicant.id_number_hash == id_hash, 0), else_=1)] if id_hash else []
+        found = db.session.scalars(select(Applicant).where(or_(*wanted)).order_by(*by_id_first, Applicant.id)
+                                   .limit(1)).first()
     if found is None:
         found = Applicant(name=name, phone=phone, village=village, id_number_hash=id_hash,
                           id_number_encrypted=protector().encrypt(id_number) if id_number else None)

@@ -26,8 +26,10 @@ SOURCE_LABELS = {"submitted": "微信提交", "bound": "凭案件号绑定", "mi
 
 def follow(app: Application, openid: str, source: str) -> Follower:
     """Inside the caller's unit of work: this account now follows `app` (once, however often it asks)."""
-    if app.id is None:
-        db.session.flush()
+    if app.id is None:  # a new application has no follower yet: no look-up, saved with it at the flush
+        follower = Follower(openid=openid, source=source)
+        app.followers.append(follower)
+        return follower
     active = db.session.scalars(select(Follower).where(
         Follower.application_id == app.id, Follower.openid == openid, Follower.removed_at.is_(None))).first()
     if active is not None:

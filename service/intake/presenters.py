@@ -50,7 +50,8 @@ def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict
     }
 
 
-def application_detail(app, actor, *, today: dt.date) -> dict:
+def application_detail(app, actor, *, today: dt.date, others: list | None = None) -> dict:
+    """`others`: the applicant's other applications when the caller knows them (a new file has none)."""
     assignee = db.session.get(StaffUser, app.assigned_to_id) if app.assigned_to_id else None
     county = app.township.county
     procedure = procedures.definition(app.intake, county.settings)
@@ -100,7 +101,7 @@ def application_detail(app, actor, *, today: dt.date) -> dict:
             }
             for e in app.events
         ],
-        **_other_applications(app, actor),
+        **_other_applications(app, actor, others),
     })
     return row
 
@@ -126,13 +127,13 @@ def _file(app, actor) -> dict | None:
 REPEAT_WINDOW = dt.timedelta(days=365)  # 临时救助: same household, same cause, again within 12 months → refused
 
 
-def _other_applications(app, actor) -> dict:
+def _other_applications(app, actor, others: list | None = None) -> dict:
     """The applicant's other applications (open, or from the last 12 months) so staff see repeats;
     a 临时救助 already granted within 12 months is called out, as the rules refuse the same cause again.
     Those this actor may not be told of (another township's, anything for an operator) say only that
     they exist and whether they are open."""
     since = utcnow() - REPEAT_WINDOW
-    others = db.session.scalars(
+    others = others if others is not None else db.session.scalars(
         select(Application).where(Application.applicant_id == app.applicant_id, Application.id != app.id,
                                   or_(Application.created_at >= since, Application.status.in_(wf.OPEN_STATES)))
         .options(joinedload(Application.township))  # each row names its township

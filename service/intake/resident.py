@@ -10,7 +10,7 @@ from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
 from service.intake.identity import mask_name
 from service.intake.lookup import owns
-from service.intake.models import Application, ApplicationEvent
+from service.intake.models import Application, ApplicationEvent, Attachment
 from service.intake.wording import status_message
 from service.unit_of_work import use_case
 
@@ -19,12 +19,13 @@ RESIDENT = "申请人（微信）"
 
 def submit(openid: str, payload: dict, route: dict, media: list[dict]) -> dict:
     """A chat application and the photos sent while filling it in, all or nothing; this account follows it."""
-    with use_case() as uow:
-        detail = services.open_application(None, payload, channel="wechat", route=route, follower=openid)
+    def attach_media(app: Application) -> None:
         for item in media:
-            attach(openid, "image", item.get("media_id"), item.get("url"), detail["case_no"])
-        uow.commit()
-        return detail
+            _attach_to(app, "image", item.get("media_id"), item.get("url"))
+
+    # open_application's own unit of work holds the photos too: one SAVEPOINT inside the chat turn, not two
+    return services.open_application(None, payload, channel="wechat", route=route, follower=openid,
+                                     also=attach_media)
 
 
 def my_applications(openid: str, hotline: str | None = None) -> list[dict]:
@@ -59,8 +60,6 @@ def add_note(openid: str, case_no: str, text: str) -> None:
 
 def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_no: str | None = None) -> str | None:
     """Attach a photo to the resident's newest open application (or the one named); its case number."""
-    from service.intake.models import Attachment
-
     with use_case() as uow:
         candidates = followers.followed(openid, open_only=True)
         if case_no:
@@ -68,11 +67,15 @@ def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_n
         if not candidates:
             return None
         app = candidates[0]
-        db.session.add(Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url))
-        _event(app, "resident_material", None, {"kind": kind})
+        _attach_to(app, kind, media_id, url)
         case = app.case_no
         uow.commit()
         return case
+
+
+def _attach_to(app: Application, kind: str, media_id: str | None, url: str | None) -> None:
+    db.session.add(Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url))
+    _event(app, "resident_material", None, {"kind": kind})
 
 
 def bind(openid: str, case_no: str, last4: str) -> bool:

@@ -8,9 +8,11 @@ is published (events.ActionRecorded) inside the use case's transaction; intake d
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from service import events
 from service.auth import audit
@@ -24,7 +26,15 @@ from service.intake import access, applicants, approval_services, deadlines, dec
 from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
-from service.intake.models import Applicant, Application, ApplicationEvent, County, Material, Village
+from service.intake.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    County,
+    Material,
+    Township,
+    Village,
+)
 from service.intake.presenters import application_detail
 from service.unit_of_work import use_case
 
@@ -58,7 +68,9 @@ def _validate_call(payload: dict, *, followed: bool = False) -> dict:
         errors["intake"] = ["请选择救助类别：" + "、".join(procedures.LABELS.values())]
     elif payload.get("scheme") and payload["scheme"] not in procedures.SCHEMES[payload["intake"]]:
         errors["scheme"] = ["该救助类别下没有这个细类"]
-    village = db.session.get(Village, payload.get("village_id") or 0)
+    # the village with its township and county in one query: the checks, the row and the answer need all three
+    village = db.session.scalars(select(Village).where(Village.id == (payload.get("village_id") or 0)).options(
+        joinedload(Village.township).joinedload(Township.county))).first()
     if village is None:
         errors["village_id"] = ["请选择申请人户籍所在的村（社区）"]
     if errors:
@@ -75,10 +87,12 @@ def _new_case_no(today: dt.date) -> str:
 
 
 def open_application(actor: Actor | None, payload: dict, *, channel: str, today: dt.date | None = None,
-                     route: dict | None = None, follower: str | None = None) -> dict:
+                     route: dict | None = None, follower: str | None = None,
+                     also: Callable[[Application], None] | None = None) -> dict:
     """A new application from a hotline call, the window or a chat (`follower`: the WeChat account that
     submitted it, which then follows it): applicant matched, their file left as it is, clock started.
-    Two at once for one person and intake: one opens, the other gets the duplicate refusal."""
+    Two at once for one person and intake: one opens, the other gets the duplicate refusal. `also(app)`
+    runs in the same unit of work before it commits (the chat's photos: all or nothing with it)."""
     today = today or beijing_today()
     name = (payload.get("name") or "").strip()
     checked = _validate_call(payload, followed=follower is not None)
@@ -89,7 +103,7 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
         raise Forbidden("该村不在本县范围内")
     for _attempt in range(2):
         try:
-            return _open(actor, payload, name, checked, channel, today, route, follower)
+            return _open(actor, payload, name, checked, channel, today, route, follower, also)
         except IntegrityError:
             # a call racing this one committed the same new ID number, or an open application of this
             # intake, first (the database's unique keys): looking again finds it and refuses as for any
@@ -100,12 +114,13 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
 RACED = "刚刚已有人为该申请人登记了同类申请，请不要重复登记；稍后可在队列中查到"
 
 
-def _open(actor, payload, name, checked, channel, today, route, follower) -> dict:
+def _open(actor, payload, name, checked, channel, today, route, follower, also) -> dict:
     village = checked["village"]
     township = village.township
     county = township.county
     with use_case() as uow:
         applicant = applicants.match(name, checked["phone"], checked["id_number"], village)
+        new_file = applicant.id is None
         _refuse_duplicate(applicant, payload["intake"], actor, follower, county)
         app = Application(
             case_no=_new_case_no(today), intake=payload["intake"], scheme=payload.get("scheme"),
@@ -114,6 +129,7 @@ def _open(actor, payload, name, checked, channel, today, route, follower) -> dic
             applicant=applicant, contact_name=name, contact_phone=checked["phone"],
             id_number_encrypted=applicants.given_id(applicant, checked["id_number"]),
             household_size=payload.get("household_size"), created_by_id=actor.id if actor else None, route=route,
+            events=[], followers=[],  # empty collections, not lazy loads: the answer reads them from memory
         )
         procedure = procedures.definition(app.intake, county.settings)
         app.materials = [Material(name=n) for n in procedure.materials]
@@ -125,7 +141,9 @@ def _open(actor, payload, name, checked, channel, today, route, follower) -> dic
         labels = {"hotline": "热线来电登记", "wechat": "微信公众号申请", "window": "窗口现场申请"}
         _record(app, "submit", None, actor, note=labels.get(channel), label=None if actor else "申请人")
         db.session.flush()
-        detail = application_detail(app, actor, today=today)
+        detail = application_detail(app, actor, today=today, others=[] if new_file else None)
+        if also is not None:
+            also(app)
         uow.commit()
         return detail
 

@@ -13,6 +13,7 @@ signature again is a retry only with the same body (plaintext signatures do not 
 
 import datetime as dt
 import hashlib
+import logging
 import time
 
 from flask import current_app
@@ -26,6 +27,8 @@ from service.shared_redis import fast_redis
 from service.unit_of_work import use_case
 from service.wechat.models import DeliveredMessage
 
+log = logging.getLogger(__name__)
+REPLAY_RECORD = "wechat_replay_record"  # session.info: the signature record a failed handling writes again
 KEEP = dt.timedelta(days=2)  # far beyond WeChat's 15-second retry window
 PENDING = "\x00pending"
 RETRY_WAIT = 4.0  # seconds a retry waits for the first handler's reply: under WeChat's 5-second deadline
@@ -46,12 +49,13 @@ def dedupe_store():
     return store
 
 
-def first_use(signature: str, body: bytes) -> bool:
+def first_use(signature: str, body: bytes, *, standalone: bool = False) -> bool:
     """False when this callback signature was already used with another body (a replay); True for its
-    first use and for WeChat's retries of the same request. Kept while its timestamp can pass the window."""
+    first use and for WeChat's retries of the same request. Kept while its timestamp can pass the window.
+    `standalone`: committed at once (the URL verification), not with the message's handling."""
     keep = 2 * current_app.config["WECHAT_TIMESTAMP_WINDOW_SECONDS"] + 60
     digest = hashlib.sha256(body).hexdigest()
-    return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep)
+    return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep, standalone=standalone)
 
 
 class DatabaseDedupe:
@@ -68,19 +72,39 @@ class DatabaseDedupe:
             return True, None
         return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
 
-    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
-        with use_case() as uow:  # its own transaction: the record stands whatever the handling does
-            first = self._insert(key, digest)
-            uow.commit()
-            return first or db.session.scalar(
-                select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
+    def first_use(self, key: str, digest: str, keep_seconds: int, *, standalone: bool = False) -> bool:
+        # Recorded in the message's own transaction (inbound.handle commits it: a statement and a commit fewer
+        # per message). WeChat's retry of the same request passes with the record or without it (same digest,
+        # or none yet); a concurrent use of the signature waits on the uncommitted row, then compares digests;
+        # a failed handling rolls the record back and `release` writes it again on its own, so a logged URL
+        # still carries no other body (only a worker killed mid-turn leaves none: the retry is the same request).
+        if standalone:
+            with use_case() as uow:
+                first = self._first_use(key, digest)
+                uow.commit()
+                return first
+        db.session.info[REPLAY_RECORD] = (key, digest)
+        return self._first_use(key, digest)
+
+    def _first_use(self, key: str, digest: str) -> bool:
+        return self._insert(key, digest) or db.session.scalar(
+            select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
 
     def remember(self, key: str, reply: str) -> None:
         table = DeliveredMessage.__table__
         db.session.execute(update(table).where(table.c.key == key).values(reply=reply))
 
     def release(self, key: str) -> None:
-        """Nothing to do: the claim rolls back with the failed handling."""
+        """The claim rolled back with the failed handling; the signature's record is written again alone."""
+        record = db.session.info.pop(REPLAY_RECORD, None)
+        if record is None:
+            return
+        try:
+            with use_case() as uow:
+                self._insert(*record)
+                uow.commit()
+        except Exception:  # the handling's own error is the one to raise; this one is only logged
+            log.warning("wechat replay record not written again after a failed message", exc_info=True)
 
     def purge(self, now: dt.datetime | None = None) -> int:
         cutoff = (now or utcnow()) - KEEP
@@ -111,7 +135,7 @@ class RedisDedupe:
                 raise StillPending(key)
             time.sleep(0.1)
 
-    def first_use(self, key: str, digest: str, keep_seconds: int) -> bool:
+    def first_use(self, key: str, digest: str, keep_seconds: int, *, standalone: bool = False) -> bool:
         if self.redis.set(self.prefix + key, digest, nx=True, ex=keep_seconds):
             return True
         stored = self.redis.get(self.prefix + key)

@@ -32,7 +32,7 @@ def handler() -> CallbackHandler:
 def verify():
     try:
         echostr = handler().verify_url(request.args)
-        if not dedupe.first_use(request.args["signature"], b"GET"):  # a logged GET URL is no POST signature
+        if not dedupe.first_use(request.args["signature"], b"GET", standalone=True):  # a logged GET URL is no POST signature
             raise Replayed("signature already used for a message")
         return Response(echostr, mimetype="text/plain")
     except CallbackError as exc:

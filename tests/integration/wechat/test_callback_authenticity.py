@@ -1,6 +1,7 @@
 """A callback is authentic only when signed, inside the timestamp window, and once: one URL out of an access
 log must not let anyone speak as any resident (forged unsubscribes, handoff floods, guessed bindings)."""
 
+import dataclasses
 import time
 
 import pytest
@@ -50,6 +51,29 @@ def test_a_logged_callback_url_cannot_carry_another_body(app, client, wechat, st
     conversation = db.session.get(Conversation, "o_resident_a")
     assert conversation is not None and conversation.step == "id_number"
     assert db.session.scalar(select(func.count()).select_from(Handoff)) == 0
+    app.extensions.pop("wechat_redis_dedupe", None)
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_a_failed_turn_leaves_its_url_bound_to_its_body(app, client, wechat, store, request, monkeypatch):
+    if store == "redis":
+        app.config["REDIS_URL"] = request.getfixturevalue("redis_url")
+    wechat.say("你好")
+    query, body = signed_request(app.config["WECHAT_TOKEN"], inbound_xml("人工", "o_resident_a"))
+    working = app.extensions["wechat_inbound"]
+
+    def broken(msg):
+        raise RuntimeError("the turn failed")
+
+    monkeypatch.setitem(app.extensions, "wechat_inbound", dataclasses.replace(working, converse=broken))
+    assert _post(client, query, body).status_code == 500  # rolled back: WeChat will retry it
+    monkeypatch.setitem(app.extensions, "wechat_inbound", working)
+    # the failed request's URL, out of a log, still carries no other body …
+    assert _post(client, query, inbound_xml("/unsubscribe", "o_resident_a")).status_code == 403
+    assert db.session.get(Conversation, "o_resident_a") is not None
+    # … while WeChat's retry of that same request is handled, once
+    assert _post(client, query, body).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Handoff)) == 1
     app.extensions.pop("wechat_redis_dedupe", None)
 
 

@@ -66,3 +66,15 @@ def test_the_notify_workers_concurrency_and_rates_come_from_the_environment(tmp_
     for bad in ("0", "-3", "many"):
         with pytest.raises(ConfigError, match="NOTIFY_CONCURRENCY"):
             from_environment(str(tmp_path), {"NOTIFY_CONCURRENCY": bad})
+
+
+def test_the_database_pool_keeps_a_connection_per_gunicorn_thread(tmp_path):
+    postgres = {"DATABASE_URL": "postgresql://h/db"}
+    assert from_environment(str(tmp_path), postgres)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 32  # threads' default
+    options = from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "8"})["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_size"] == 8 and options["hide_parameters"] and options["pool_pre_ping"]
+    assert from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "8", "DATABASE_POOL_SIZE": "12"})[
+        "SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 12
+    with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
+        from_environment(str(tmp_path), {**postgres, "DATABASE_POOL_SIZE": "0"})
+    assert "pool_size" not in from_environment(str(tmp_path), {})["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite
