@@ -148,10 +148,11 @@ def _engine_options(url: str, env: dict) -> dict:
     # a pooled connection a database restart killed is replaced before use, not failed on a request
     options = {"hide_parameters": True, "pool_pre_ping": True}
     if not url.startswith("sqlite"):  # SQLite's in-memory pool takes no size (and production refuses SQLite)
-        # one kept connection per gunicorn thread: with fewer, a busy worker opens and closes connections
-        # (a PostgreSQL backend forked each time); connections still open only as requests need them
-        size = env.get("DATABASE_POOL_SIZE") or env.get("GUNICORN_THREADS") or "32"
-        options["pool_size"] = _int(size, "DATABASE_POOL_SIZE", 1, 500)
+        # SQLAlchemy keeps 5 per process (plus 10 at a peak), which fits PostgreSQL's default 100 connections on
+        # a 2-core node; a county that raised max_connections sets one per gunicorn thread, so a busy worker
+        # stops opening and closing them (`flask doctor` checks the sum against max_connections)
+        if env.get("DATABASE_POOL_SIZE"):
+            options["pool_size"] = _int(env["DATABASE_POOL_SIZE"], "DATABASE_POOL_SIZE", 1, 500)
     return options
 
 

@@ -11,6 +11,7 @@ its steps).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
@@ -40,6 +41,8 @@ def check_database(config: dict, *, now: dt.datetime | None = None) -> list[Find
                 return found + [problem("database", f"unreachable ({type(exc).__name__}: {reason})",
                                         "check DATABASE_URL, that PostgreSQL is running, and its user and password")]
             found.append(ok("database", f"reachable ({engine.dialect.name})"))
+            if engine.dialect.name == "postgresql":
+                found.append(_connections(session, config))
             migrated = _migrations(session)
             found.append(migrated)
             if migrated.level != "ok":
@@ -53,6 +56,19 @@ def check_database(config: dict, *, now: dt.datetime | None = None) -> list[Find
     if config.get("REDIS_URL"):
         found.append(_redis(config["REDIS_URL"]))
     return found
+
+
+def _connections(session: Session, config: dict) -> Finding:
+    """Every gunicorn worker may hold its pool plus SQLAlchemy's 10 overflow connections at a peak."""
+    pool = (config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("pool_size", 5)
+    workers = int(os.environ.get("GUNICORN_WORKERS") or (os.cpu_count() or 1) * 2)  # deploy/gunicorn.conf.py's default
+    wanted = workers * (pool + 10) + 2 * 15  # the notification worker and a command beside them
+    allowed = int(session.execute(text("SHOW max_connections")).scalar_one())
+    if wanted <= allowed:
+        return ok("connections", f"PostgreSQL max_connections {allowed} ≥ {wanted} this node may open")
+    return warning("connections", f"this node may open {wanted} connections ({workers} workers × (pool {pool} + 10) "
+                   f"+ the worker) but PostgreSQL allows {allowed} (max_connections), other nodes not counted",
+                   "raise max_connections in postgresql.conf, or lower DATABASE_POOL_SIZE / GUNICORN_WORKERS")
 
 
 def _utcnow() -> dt.datetime:

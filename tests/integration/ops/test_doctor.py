@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from service.ops.doctor import report, run_checks
@@ -91,3 +92,13 @@ def test_the_command_runs_even_where_the_service_refuses_to_start(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "PROBLEM SECRET_KEY: not set" in done.stdout and "PROBLEM WECHAT_SECRET" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_pool_postgresql_cannot_serve_is_named(database_url, tmp_path, ready_county, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("max_connections is PostgreSQL's")
+    monkeypatch.setenv("GUNICORN_WORKERS", "8")
+    findings = run_checks({**production_env(database_url, tmp_path), "DATABASE_POOL_SIZE": "32"}, str(tmp_path))
+    found = [f for f in findings if f.check == "connections"]
+    assert found and found[0].level == "warning" and "8 workers × (pool 32 + 10)" in found[0].message
+    assert "max_connections" in found[0].fix
