@@ -210,7 +210,9 @@ def applicant_steps(rng: random.Random, people: People, intake: str, village: st
     steps.append(Step(people.phone_number(), "哪个镇", "field"))
     steps.append(Step(village, "关系" if child else "几口人", "village"))
     if child:
-        steps.append(Step(rng.choice(RELATIONS), "孩子现在的情况", "field"))
+        steps.append(Step(rng.choice(RELATIONS), "孩子叫什么名字", "field"))
+        steps.append(Step(people.name(), "几岁", "field"))
+        steps.append(Step(str(rng.randint(1, 16)), "孩子现在的情况", "field"))
         steps.append(Step(rng.choice(CHILD_SITUATIONS), "请核对", "field"))
     else:
         steps.append(Step(rng.choice(HOUSEHOLD), "困难", "field"))
