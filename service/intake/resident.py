@@ -3,6 +3,7 @@ submit (and follow what they submitted), their applications, a note, a photo, bi
 
 from sqlalchemy import select
 
+from service import events
 from service.errors import NotFound
 from service.extensions import db
 from service.intake import followers, procedures, services
@@ -59,7 +60,7 @@ def add_note(openid: str, case_no: str, text: str) -> None:
 
 def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_no: str | None = None) -> str | None:
     """Attach a photo to the resident's newest open application (or the one named); its case number."""
-    from service.intake.models import Attachment
+    from service.intake.models import FETCH_PENDING, Attachment
 
     with use_case() as uow:
         candidates = followers.followed(openid, open_only=True)
@@ -68,8 +69,12 @@ def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_n
         if not candidates:
             return None
         app = candidates[0]
-        db.session.add(Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url))
+        attachment = Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url,
+                                fetch_status=FETCH_PENDING if kind == "image" and media_id else None)
+        db.session.add(attachment)
+        db.session.flush()  # its id names the fetch the subscribers write
         _event(app, "resident_material", None, {"kind": kind})
+        events.publish(events.AttachmentRecorded(attachment))
         case = app.case_no
         uow.commit()
         return case

@@ -7,7 +7,7 @@ import hashlib
 import logging
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from service.auth.actor import Actor
 from service.clock import utcnow
@@ -15,13 +15,14 @@ from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.intake.followers import active_openids
 from service.intake.identity import mask_openid, mask_phone
-from service.intake.models import Application, County
+from service.intake.models import FETCH_PENDING, Application, Attachment, County
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, KIND_LABELS, application_context, base_context
 from service.notify.models import (
     APPLICANT,
     DEAD,
     DELIVERED,
+    MEDIA_FETCH,
     PENDING,
     SENT,
     SMS,
@@ -237,11 +238,14 @@ def retry(actor: Actor, notification_id: int) -> dict:
             raise Forbidden()
         if row.status != DEAD:
             raise Conflict("只有发送失败（已停止重试）的通知可以重新发送", code="not_dead")
-        if row.application_id is not None and row.kind != "cs_text":
+        if row.application_id is not None and row.kind not in ("cs_text", MEDIA_FETCH):
             if row.to_openid and row.to_openid not in active_openids(row.application_id):
                 raise Conflict("该微信已不再关注此申请，这条通知不再发送", code="not_following")
             # WeChat may take the follower again, or the application have a phone now: decide afresh
             row.channel, row.to_phone, row.fallback_reason = APPLICANT, None, None
+        if row.kind == MEDIA_FETCH:  # the case page shows the photo as coming again
+            db.session.execute(update(Attachment).where(Attachment.id == int(row.fields["attachment_id"]))
+                               .values(fetch_status=FETCH_PENDING, fetch_error=None))
         row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
         row.claim_token = row.lease_until = None
         log.info("notification %s requeued by staff %s", row.id, actor.id)
