@@ -21,17 +21,14 @@ from typing import Protocol
 from sqlalchemy import update
 
 from service.extensions import db
+from service.intake.attachments import MAX_BYTES, image_type
 from service.intake.models import FETCH_PENDING, FETCH_STORED, Application, Attachment, AttachmentFile
 from service.notify.models import MEDIA_FETCH, SENT, WECHAT_MEDIA, Notification
 from service.notify.queue import record_dead, settle_row
 from service.unit_of_work import use_case
 
-MAX_BYTES = 10 * 1024 * 1024
 EXPIRED = "图片已过期或无效，请联系居民重新发送"
 NOT_AN_IMAGE = "微信返回的不是JPEG、PNG或GIF图片"
-# the formats staff pages show as images, by their first bytes (WeChat's Content-Type is not trusted)
-SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF87a", "image/gif"),
-              (b"GIF89a", "image/gif"))
 
 
 @dataclass(frozen=True)
@@ -43,11 +40,6 @@ class Media:
 class MediaFetcher(Protocol):
     def fetch(self, media_id: str) -> Media:
         """The media's bytes; raises sender.SendFailed (RETRY or DEAD) like a sender port."""
-
-
-def image_type(content: bytes) -> str | None:
-    """The image type the bytes really are (JPEG, PNG, GIF), or None."""
-    return next((ctype for magic, ctype in SIGNATURES if content.startswith(magic)), None)
 
 
 def on_attachment_recorded(event) -> None:
