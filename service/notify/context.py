@@ -33,7 +33,6 @@ KIND_LABELS = {
     "county_review": "报县审核", "approved": "批准", "rejected": "不予批准", "transferred": "转其他救助类别",
     "referred": "转办其他部门", "emergency_aid_paid": "先行救助", "withdrawn": "撤回",
     "overdue_apology": "超期致歉", "staff_digest": "工作人员每日待办", "cs_text": "客服消息",
-    "media_fetch": "下载居民发来的图片",
 }
 
 # the step an application is in, as the applicant would name it (for the overdue apology)

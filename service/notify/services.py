@@ -35,6 +35,7 @@ from service.notify.queue import SMS_MERGED, sms_already_covers
 from service.unit_of_work import use_case
 
 log = logging.getLogger(__name__)
+ROW_LABELS = {**KIND_LABELS, MEDIA_FETCH: "取回居民发来的图片"}  # outbox rows: the notices and the photo fetches
 FOLLOWER_REMOVED = "该微信的关注已被工作人员移除，未发送（同一通知已发给其他收件人）"
 
 
@@ -219,7 +220,7 @@ def list_notifications(actor: Actor, *, status: str = DEAD, case_no: str | None 
 def notification_row(row: Notification, case_no: str | None) -> dict:
     recipient = mask_phone(row.to_phone) if row.to_phone else mask_openid(row.to_openid) if row.to_openid else None
     return {
-        "id": row.id, "kind": row.kind, "kind_label": KIND_LABELS.get(row.kind, row.kind), "case_no": case_no,
+        "id": row.id, "kind": row.kind, "kind_label": ROW_LABELS.get(row.kind, row.kind), "case_no": case_no,
         "channel": row.channel, "sent_via": row.sent_via, "status": row.status, "attempts": row.attempts,
         "recipient": recipient, "last_error": row.last_error, "fallback_reason": row.fallback_reason,
         "delivery_status": row.delivery_status, "text": row.text,
