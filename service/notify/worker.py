@@ -4,7 +4,8 @@ every NOTIFY_SCAN_SECONDS run the periodic jobs the root registered (jobs.py).
 Any number of workers, on any number of machines, may run against one database (see queue.py).
 Nothing here holds a database transaction open while talking to WeChat or the SMS gateway. The worker
 knows no protocol: the ports (sender.py; adapters chosen at the root) answer sent, or SendFailed with
-retry / slow down / fall back to SMS / dead.
+retry / slow down / fall back to SMS / dead. A MEDIA_FETCH row (a chat photo) goes through the media port
+the same way and its bytes are stored by media.record_stored.
 
 Concurrency: the main thread claims rows and records outcomes (it alone uses the database session);
 a pool of NOTIFY_CONCURRENCY sender threads only does HTTP, each send's result handed back as an
