@@ -65,14 +65,15 @@ def create_app(config: dict | None = None) -> Flask:
     from service import events, notify
     from service.notify.adapters import Adapters
     from service.notify.sms_sender import SMSSender
-    from service.notify.wechat_sender import WeChatSender
+    from service.notify.wechat_sender import WeChatMediaFetcher, WeChatSender
 
     # the notices: the worker sends through these ports (/api/v1/notifications, `flask notify` with them);
     # they hear of intake by subscription and write their outbox rows in the publishing transaction
-    notify.init_app(app, Adapters(app, wechat=WeChatSender, sms=SMSSender))
+    notify.init_app(app, Adapters(app, wechat=WeChatSender, sms=SMSSender, media=WeChatMediaFetcher))
     bus = events.install(app)
     bus.subscribe(events.ActionRecorded, notify.on_action_recorded)
     bus.subscribe(events.FollowerRemoved, notify.on_follower_removed)
+    bus.subscribe(events.AttachmentRecorded, notify.on_attachment_recorded)  # chat photos fetched by the worker
     _register_periodic_jobs(app)
     from service.chat import turn
     from service.wechat.inbound import Inbound

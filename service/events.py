@@ -39,6 +39,14 @@ class FollowerRemoved:
     openid: str
 
 
+@dataclass(frozen=True)
+class AttachmentRecorded:
+    """A resident's material was attached to an application (inside the attaching transaction); a chat
+    photo's bytes are still at WeChat (`attachment.media_id`) until someone fetches them."""
+
+    attachment: Any
+
+
 Handler = Callable[[Any], None]
 
 

@@ -5,11 +5,14 @@
         fake.fail("custom_send", 45015, times=2)
         fake.revoke_tokens()               # issued tokens now answer 40001 (expire_tokens: 42001)
         fake.block_user("o-unfollowed", 43004)
+        fake.add_media("MEDIA-1")          # media/get serves a small PNG for it (sample_png())
         fake.received                      # every request, in order
 
 Standalone: `python -m service.devtools.fake_api --port 8801`. Over HTTP, besides the common
 /_fake/* controls (fake_http.py): POST /_fake/tokens {"action": "expire"|"revoke"} and
 POST /_fake/users {"openid", "errcode"} (errcode null clears). It dedupes nothing.
+media/get serves the media added with add_media, and a test PNG for any id starting with "media-" (the
+simulator's /image); any other id answers 40007 (invalid or expired, as after WeChat's 3 days).
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import argparse
 import json
 import re
 import secrets
+import struct
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +38,7 @@ ERRMSGS = {
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
     40003: "invalid openid",
+    40007: "invalid media_id",
     40013: "invalid appid",
     40016: "invalid button size",
     40033: "invalid charset. please check your request, if include \\uxxxx will create fail!",
@@ -81,6 +87,7 @@ class FakeWeChatAPI(FakeServer):
         ("POST", "/cgi-bin/message/template/send"): "template_send",
         ("POST", "/cgi-bin/message/subscribe/bizsend"): "subscribe_send",
         ("POST", "/cgi-bin/menu/create"): "menu_create",
+        ("GET", "/cgi-bin/media/get"): "media_get",
     }
 
     def __init__(
@@ -107,6 +114,7 @@ class FakeWeChatAPI(FakeServer):
         self._users: dict[str, int] = {}
         self._msgid = 1000
         self.menu: dict[str, Any] | None = None
+        self._media: dict[str, tuple[bytes, str]] = {}
         self._state_lock = threading.Lock()
 
     # ---- control --------------------------------------------------------------------------------
@@ -158,7 +166,13 @@ class FakeWeChatAPI(FakeServer):
         super().reset()
         with self._state_lock:
             self._users.clear()
+            self._media.clear()
             self.menu = None
+
+    def add_media(self, media_id: str, data: bytes | None = None, content_type: str = "image/png") -> None:
+        """media/get answers `data` (the test PNG by default) for this id until reset()."""
+        with self._state_lock:
+            self._media[media_id] = (sample_png() if data is None else data, content_type)
 
     def control(self, method: str, path: str, data: Any) -> Outcome | None:
         if (method, path) == ("POST", "/_fake/tokens"):
@@ -274,6 +288,35 @@ class FakeWeChatAPI(FakeServer):
         with self._state_lock:
             self.menu = req.json
         return Outcome(200, dict(OK))
+
+
+    def handle_media_get(self, req: Request) -> Outcome:
+        token = req.query.get("access_token")
+        with self._state_lock:
+            state = self._tokens.get(token or "")
+            media = self._media.get(req.query.get("media_id", ""))
+        if not token:
+            return _error(41001)
+        if state is None or state["revoked"]:
+            return _error(40001)
+        if state["expires_at"] <= time.time():
+            return _error(42001)
+        if media is None and req.query.get("media_id", "").startswith("media-"):
+            media = (sample_png(), "image/png")
+        if media is None:
+            return _error(40007)
+        return Outcome(200, media[0], content_type=media[1])
+
+
+def sample_png(width: int = 8, height: int = 8) -> bytes:
+    """A small valid PNG (an orange square), built here so no image file is needed."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    row = b"\x00" + b"\xf0\x8c\x28" * width  # filter byte, then RGB pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height))
+            + chunk(b"IEND", b""))
 
 
 def main(argv: list[str] | None = None) -> None:

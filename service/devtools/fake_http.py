@@ -51,6 +51,7 @@ class Outcome:
     status: int = 200
     payload: Any = field(default_factory=dict)
     drop: bool = False  # close the socket without an answer
+    content_type: str | None = None  # with a bytes payload: sent as is under this type
 
 
 class _Server(ThreadingHTTPServer):
@@ -261,7 +262,9 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        if isinstance(outcome.payload, str):
+        if isinstance(outcome.payload, bytes):
+            data, ctype = outcome.payload, outcome.content_type or "application/octet-stream"
+        elif isinstance(outcome.payload, str):
             data, ctype = outcome.payload.encode("utf-8"), "text/html; charset=utf-8"
         else:
             data, ctype = json.dumps(outcome.payload, ensure_ascii=False).encode("utf-8"), "application/json"

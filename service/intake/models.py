@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.clock import utcnow
@@ -193,6 +193,10 @@ class ApplicationEvent(db.Model):
     application: Mapped[Application] = relationship(back_populates="events")
 
 
+# Attachment.fetch_status of a chat photo whose bytes are at WeChat until the notification worker fetches them
+FETCH_PENDING, FETCH_STORED, FETCH_FAILED = "pending", "stored", "failed"
+
+
 class Attachment(db.Model):
     """Material a resident sent through the chat (a photo of a certificate, a voice note)."""
 
@@ -203,3 +207,17 @@ class Attachment(db.Model):
     media_id: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # a chat photo's bytes: pending (the worker fetches it from WeChat), stored, failed (fetch_error says why)
+    fetch_status: Mapped[str | None] = mapped_column(String(12))
+    fetch_error: Mapped[str | None] = mapped_column(String(255))
+
+
+class AttachmentFile(db.Model):
+    """A photo's bytes, kept in the database beside the outbox row that fetched it (one commit, any machine)."""
+
+    __tablename__ = "attachment_files"
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("application_attachments.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

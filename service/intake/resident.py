@@ -3,6 +3,7 @@ submit (and follow what they submitted), their applications, a note, a photo, bi
 
 from sqlalchemy import select
 
+from service import events
 from service.errors import NotFound
 from service.extensions import db
 from service.intake import followers, procedures, services
@@ -10,7 +11,7 @@ from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
 from service.intake.identity import mask_name
 from service.intake.lookup import owns
-from service.intake.models import Application, ApplicationEvent, Attachment
+from service.intake.models import FETCH_PENDING, Application, ApplicationEvent, Attachment
 from service.intake.wording import status_message
 from service.unit_of_work import use_case
 
@@ -74,8 +75,12 @@ def attach(openid: str, kind: str, media_id: str | None, url: str | None, case_n
 
 
 def _attach_to(app: Application, kind: str, media_id: str | None, url: str | None) -> None:
-    db.session.add(Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url))
+    attachment = Attachment(application_id=app.id, kind=kind, media_id=media_id, url=url,
+                            fetch_status=FETCH_PENDING if kind == "image" and media_id else None)
+    db.session.add(attachment)
+    db.session.flush()  # its id names the fetch the subscribers write
     _event(app, "resident_material", None, {"kind": kind})
+    events.publish(events.AttachmentRecorded(attachment))  # the photo is fetched by the worker, never here
 
 
 def bind(openid: str, case_no: str, last4: str) -> bool:

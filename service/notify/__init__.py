@@ -4,6 +4,7 @@ The root (service/__init__.py create_app) wires this package in; nothing in inta
 - on_action_recorded / on_follower_removed: subscribers to service.events; they write or redirect the
   outbox rows inside the publishing use case's transaction (kept or rolled back with it);
 - enqueue_cs_text(openid, text, ...): a customer-service follow-up through the outbox (the conversation);
+- on_attachment_recorded: a chat photo's fetch from WeChat's media API joins the outbox (media.py);
 - on_wechat_event(msg): a silent WeChat event; the root hands it to service.wechat.inbound, and a
   TEMPLATESENDJOBFINISH updates the notice's delivery (record_template_result);
 - init_app(app, adapters): the sender ports the worker uses (adapters.py, built at the root), the staff
@@ -19,8 +20,8 @@ from service.notify.services import (
     retarget_unsent,
 )
 
-__all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_action_recorded", "on_follower_removed",
-           "on_wechat_event", "record_template_result"]
+__all__ = ["enqueue_cs_text", "enqueue_for_event", "init_app", "on_action_recorded", "on_attachment_recorded",
+           "on_follower_removed", "on_wechat_event", "record_template_result"]
 
 
 def on_action_recorded(event) -> None:
@@ -38,6 +39,13 @@ def on_wechat_event(msg) -> None:
     if msg.event != "TEMPLATESENDJOBFINISH" or not msg.from_user or not (msg.msg_id or "").isdigit():
         return
     record_template_result(msg.from_user, int(msg.msg_id), msg.status or "")
+
+
+def on_attachment_recorded(event) -> None:
+    """service.events.AttachmentRecorded: a chat photo's fetch joins the outbox in the same transaction."""
+    from service.notify.media import on_attachment_recorded as enqueue_fetch
+
+    enqueue_fetch(event)
 
 
 def init_app(app: Flask, adapters) -> None:

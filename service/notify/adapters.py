@@ -12,6 +12,7 @@ from typing import NamedTuple
 import requests
 from flask import Flask
 
+from service.notify.media import MediaFetcher
 from service.notify.sender import Sender
 from service.notify.sms_client import SMSClient
 from service.wechat.api_client import WeChatClient
@@ -30,13 +31,14 @@ class Adapters:
     protocol clients) or `senders_factory` (the ports)."""
 
     def __init__(self, app: Flask, *, wechat: Callable[[WeChatClient], Sender] | None = None,
-                 sms: Callable[[SMSClient], Sender] | None = None):
+                 sms: Callable[[SMSClient], Sender] | None = None,
+                 media: Callable[[WeChatClient], MediaFetcher] | None = None):
         self.app = app
         self._store: TokenStore | None = None
         self.wechat_factory = self._wechat
         self.sms_factory = self._sms
         self.senders_factory = self._senders
-        self._wechat_port, self._sms_port = wechat, sms
+        self._wechat_port, self._sms_port, self._media_port = wechat, sms, media
 
     def token_store(self) -> TokenStore:
         if self._store is None:
@@ -66,6 +68,10 @@ class Adapters:
     def senders(self) -> Senders:
         """The ports the worker sends through, each over a fresh client."""
         return self.senders_factory()
+
+    def media(self) -> MediaFetcher | None:
+        """The port chat photos are fetched through, over a fresh client (None: none wired)."""
+        return self._media_port(self.wechat()) if self._media_port is not None else None
 
     def _senders(self) -> Senders:
         if self._wechat_port is None or self._sms_port is None:

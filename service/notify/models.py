@@ -21,6 +21,8 @@ STATUSES = (PENDING, SENDING, SENT, DELIVERED, DEAD)
 # SMS to the application's phone when WeChat refuses), or with no to_openid by SMS to that phone, read when
 # sent so a phone given after the change is still used.
 APPLICANT, WECHAT_TEMPLATE, WECHAT_CS, SMS = "applicant", "wechat_template", "wechat_cs", "sms"
+# not a notice: a chat photo to fetch from WeChat's media API (media.py), with the same retry discipline
+WECHAT_MEDIA, MEDIA_FETCH = "wechat_media", "media_fetch"
 
 
 def new_key() -> str:

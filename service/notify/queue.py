@@ -22,8 +22,8 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, event, func, or_, select, update
 
 from service.extensions import db
-from service.intake.models import Application
-from service.notify.models import DEAD, PENDING, SENDING, SENT, SMS, UNSETTLED, Notification
+from service.intake.models import FETCH_FAILED, Application, Attachment
+from service.notify.models import DEAD, MEDIA_FETCH, PENDING, SENDING, SENT, SMS, UNSETTLED, Notification
 from service.unit_of_work import use_case
 
 SMS_MERGED = "同一通知已有短信发往这个手机号，不再重复发送"
@@ -152,12 +152,12 @@ def _params(job: Job, now: dt.datetime, values: dict) -> dict:
 def _settle(job: Job, now: dt.datetime, **values) -> bool:
     """Write the outcome if the row is still ours (its lease may have run out and been re-claimed)."""
     with use_case() as uow:
-        settled = _settle_row(job, now, values)
+        settled = settle_row(job, now, values)
         uow.commit()
         return settled
 
 
-def _settle_row(job: Job, now: dt.datetime, values: dict) -> bool:
+def settle_row(job: Job, now: dt.datetime, values: dict) -> bool:
     return db.session.execute(_settle_statement(tuple(sorted(values))), _params(job, now, values)).rowcount == 1
 
 
@@ -223,7 +223,7 @@ def record_fallback(job: Job, now: dt.datetime, *, phone: str, reason: str) -> b
         else:
             values = {"status": PENDING, "channel": SMS, "to_phone": phone, "next_attempt_at": now, "attempts": 0,
                       "fallback_reason": reason[:100], "last_error": reason[:255]}
-        settled = _settle_row(job, now, values)
+        settled = settle_row(job, now, values)
         uow.commit()
         return settled
 
@@ -231,7 +231,13 @@ def record_fallback(job: Job, now: dt.datetime, *, phone: str, reason: str) -> b
 def record_dead(job: Job, now: dt.datetime, *, error: str, tried_openid: str | None = None) -> bool:
     """Given up; the WeChat user tried is kept so staff can see whom it was for."""
     extra = {"to_openid": tried_openid} if tried_openid else {}
-    return _settle(job, now, status=DEAD, last_error=error[:255], **extra)
+    with use_case() as uow:
+        settled = settle_row(job, now, {"status": DEAD, "last_error": error[:255], **extra})
+        if settled and job.kind == MEDIA_FETCH:  # the case page says the photo is not coming
+            db.session.execute(update(Attachment).where(Attachment.id == int(job.fields["attachment_id"]))
+                               .values(fetch_status=FETCH_FAILED, fetch_error=error[:255]))
+        uow.commit()
+        return settled
 
 
 def unsettled_count() -> int:

@@ -7,7 +7,7 @@ import hashlib
 import logging
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from service.auth.actor import Actor
 from service.clock import utcnow
@@ -15,13 +15,14 @@ from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.extensions import db
 from service.intake.followers import active_openids
 from service.intake.identity import mask_openid, mask_phone
-from service.intake.models import Application, County
+from service.intake.models import FETCH_PENDING, Application, Attachment, County
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, KIND_LABELS, application_context, base_context
 from service.notify.models import (
     APPLICANT,
     DEAD,
     DELIVERED,
+    MEDIA_FETCH,
     PENDING,
     SENT,
     SMS,
@@ -34,6 +35,7 @@ from service.notify.queue import SMS_MERGED, sms_already_covers
 from service.unit_of_work import use_case
 
 log = logging.getLogger(__name__)
+ROW_LABELS = {**KIND_LABELS, MEDIA_FETCH: "取回居民发来的图片"}  # outbox rows: the notices and the photo fetches
 FOLLOWER_REMOVED = "该微信的关注已被工作人员移除，未发送（同一通知已发给其他收件人）"
 
 
@@ -218,7 +220,7 @@ def list_notifications(actor: Actor, *, status: str = DEAD, case_no: str | None 
 def notification_row(row: Notification, case_no: str | None) -> dict:
     recipient = mask_phone(row.to_phone) if row.to_phone else mask_openid(row.to_openid) if row.to_openid else None
     return {
-        "id": row.id, "kind": row.kind, "kind_label": KIND_LABELS.get(row.kind, row.kind), "case_no": case_no,
+        "id": row.id, "kind": row.kind, "kind_label": ROW_LABELS.get(row.kind, row.kind), "case_no": case_no,
         "channel": row.channel, "sent_via": row.sent_via, "status": row.status, "attempts": row.attempts,
         "recipient": recipient, "last_error": row.last_error, "fallback_reason": row.fallback_reason,
         "delivery_status": row.delivery_status, "text": row.text,
@@ -237,11 +239,14 @@ def retry(actor: Actor, notification_id: int) -> dict:
             raise Forbidden()
         if row.status != DEAD:
             raise Conflict("只有发送失败（已停止重试）的通知可以重新发送", code="not_dead")
-        if row.application_id is not None and row.kind != "cs_text":
+        if row.application_id is not None and row.kind not in ("cs_text", MEDIA_FETCH):
             if row.to_openid and row.to_openid not in active_openids(row.application_id):
                 raise Conflict("该微信已不再关注此申请，这条通知不再发送", code="not_following")
             # WeChat may take the follower again, or the application have a phone now: decide afresh
             row.channel, row.to_phone, row.fallback_reason = APPLICANT, None, None
+        if row.kind == MEDIA_FETCH:  # the case page shows the photo as coming again
+            db.session.execute(update(Attachment).where(Attachment.id == int(row.fields["attachment_id"]))
+                               .values(fetch_status=FETCH_PENDING, fetch_error=None))
         row.status, row.attempts, row.next_attempt_at = PENDING, 0, utcnow()
         row.claim_token = row.lease_until = None
         log.info("notification %s requeued by staff %s", row.id, actor.id)

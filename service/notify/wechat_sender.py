@@ -13,6 +13,7 @@ live here and nowhere else in the notices.
 
 from __future__ import annotations
 
+from service.notify.media import EXPIRED, MAX_BYTES, Media
 from service.notify.models import WECHAT_CS, WECHAT_TEMPLATE
 from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, Outgoing, SendFailed
 from service.wechat.api_client import WeChatAPIError, WeChatClient
@@ -28,8 +29,9 @@ WECHAT_MESSAGES = {
 }
 TRANSPORT_MESSAGES = {
     "timeout": "连接微信接口超时", "connection": "连接不上微信接口", "http": "微信接口服务器错误",
-    "lock": "等待接口凭证刷新超时", "bad_response": "微信接口返回内容无法识别",
+    "lock": "等待接口凭证刷新超时", "bad_response": "微信接口返回内容无法识别", "too_large": "图片超过10MB",
 }
+MEDIA_GONE = {40007}  # invalid media_id: unknown, or past WeChat's 3 days
 
 
 class WeChatSender:
@@ -74,3 +76,21 @@ def failure(exc: WeChatAPIError, *, channel: str) -> SendFailed:
     if exc.transient:
         return SendFailed(RETRY, reason)
     return SendFailed(DEAD, reason)
+
+
+class WeChatMediaFetcher:
+    """The media port (media.MediaFetcher) over one WeChatClient: a chat photo's bytes, or SendFailed."""
+
+    def __init__(self, client: WeChatClient, max_bytes: int = MAX_BYTES):
+        self.client, self.max_bytes = client, max_bytes
+
+    def fetch(self, media_id: str) -> Media:
+        try:
+            content, content_type = self.client.get_media(media_id, max_bytes=self.max_bytes)
+        except WeChatAPIError as exc:
+            if exc.errcode in MEDIA_GONE:
+                raise SendFailed(DEAD, f"{EXPIRED}（{exc.errcode}）") from exc
+            found = failure(exc, channel="wechat_media")
+            # no SMS can carry a photo: a refusal is as final as a bad field
+            raise (SendFailed(DEAD, found.reason) if found.outcome == FALLBACK else found) from exc
+        return Media(content, content_type)

@@ -4,7 +4,8 @@ every NOTIFY_SCAN_SECONDS run the periodic jobs the root registered (jobs.py).
 Any number of workers, on any number of machines, may run against one database (see queue.py).
 Nothing here holds a database transaction open while talking to WeChat or the SMS gateway. The worker
 knows no protocol: the ports (sender.py; adapters chosen at the root) answer sent, or SendFailed with
-retry / slow down / fall back to SMS / dead.
+retry / slow down / fall back to SMS / dead. A MEDIA_FETCH row (a chat photo) goes through the media port
+the same way and its bytes are stored by media.record_stored.
 
 Concurrency: the main thread claims rows and records outcomes (it alone uses the database session);
 a pool of NOTIFY_CONCURRENCY sender threads only does HTTP, each send's result handed back as an
@@ -30,10 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from service import clock
 from service.clock import utcnow
 from service.extensions import db
-from service.notify import jobs, policy, queue, ratelimit
+from service.notify import jobs, media, policy, queue, ratelimit
 from service.notify.adapters import adapters
 from service.notify.heartbeat import Heartbeat
-from service.notify.models import APPLICANT, SMS, WECHAT_TEMPLATE
+from service.notify.models import APPLICANT, SMS, WECHAT_MEDIA, WECHAT_TEMPLATE
 from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, Outgoing, SendFailed
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Attempt:
     msgid: int | None = None
     error: Exception | None = None
     held: str | None = None  # not sent: ratelimit.PAUSED / LATE / STOPPED
+    media: media.Media | None = None  # a fetched chat photo, stored by the main thread
 
     @property
     def sent(self) -> bool:
@@ -84,6 +86,7 @@ class Worker:
         if slowest:
             self.hold = max(1, min(self.hold, int(slowest * self.lease / 2)))
         self._wechat, self._sms = adapters(app).senders()
+        self._media = adapters(app).media()
         self.jobs = jobs.registered(app)
         self._last_scan = float("-inf")
         self._pool: ThreadPoolExecutor | None = None
@@ -178,7 +181,7 @@ class Worker:
             return 0
         done, _ = wait(list(self._inflight), timeout=max(self.poll, 0.05) if block else 0,
                        return_when=FIRST_COMPLETED)
-        sent = [f for f in done if f.result().sent]
+        sent = [f for f in done if f.result().sent and f.result().media is None]
         if sent:  # the plain successes in one transaction
             now = self.now()
             queue.record_sent_many([self._sent_row(self._inflight[f], f.result()) for f in sent], now)
@@ -221,6 +224,8 @@ class Worker:
             verdict = self.throttle(channel).acquire(timeout=budget, stop=self.stopping)
             if verdict != ratelimit.OK:
                 return Attempt(channel, held=verdict)
+            if channel == WECHAT_MEDIA:
+                return Attempt(channel, media=self.fetch(job))
             return Attempt(channel, msgid=self.send(job, channel))
         except SendFailed as exc:
             # a quota answer holds the other threads now, not when the main thread records it
@@ -244,7 +249,10 @@ class Worker:
             delay = {ratelimit.PAUSED: self.throttle(channel).paused_for(), ratelimit.LATE: 1.0}.get(attempt.held, 0.0)
             queue.record_deferred(job, now, delay=delay)
             return
-        if exc is None:
+        if exc is None and attempt.media is not None:
+            if media.record_stored(job, now, attempt.media):
+                self.sent += 1
+        elif exc is None:
             _, via, openid, phone, msgid = self._sent_row(job, attempt)
             queue.record_sent(job, now, via=via, openid=openid, phone=phone, msgid=msgid)
             self.sent += 1
@@ -280,6 +288,12 @@ class Worker:
             raise NoRoute("未配置短信网关（SMS_GATEWAY_URL）")
         self._sms.send(Outgoing(SMS, job.idempotency_key, text=job.sms_sign + job.text, phone=job.phone))
         return None
+
+    def fetch(self, job: queue.Job) -> media.Media:
+        """A chat photo through the media port; raises SendFailed like a send."""
+        if self._media is None:
+            raise NoRoute("未配置微信图片下载")
+        return self._media.fetch(job.fields["media_id"])
 
     def failed(self, job: queue.Job, channel: str, exc: SendFailed) -> None:
         now, reason = self.now(), exc.reason

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         admin_place_views,
         admin_settings_views,
         admin_staff_views,
+        attachment_views,
         audit_views,
         auth_views,
         call_views,

@@ -27,7 +27,8 @@ DANGER = {"reject", "withdraw"}
 HISTORY_LABELS = {"submit": "登记", "claim": "认领", guessing.NOTE_ACTION: "疑似有人猜测查询信息", **wf.ACTION_LABELS,
                   "file_confirm": "档案已按本申请更新", "file_reject": "不采用与档案不同的内容",
                   "follower_removed": "移除微信关注", "wechat_bound": "微信绑定关注", "resident_note": "申请人补充情况",
-                  "resident_material": "申请人发来材料", **EVENT_LABELS, "material_marked": "核对材料"}
+                  "resident_material": "居民通过微信发来图片材料",
+                  "material_uploaded": "窗口上传材料照片", **EVENT_LABELS, "material_marked": "核对材料"}
 
 
 def ordered(allowed: list[dict]) -> list[dict]:

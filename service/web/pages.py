@@ -20,7 +20,7 @@ from service.errors import (
     http_status,
 )
 from service.extensions import db
-from service.intake import procedures
+from service.intake import attachments, procedures
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ INTAKE_SHORT = {**procedures.LABELS, "other": "其他事项"}
 
 # Who sees which page; the use cases check again (township scope, workflow roles) whatever the page says.
 QUEUE_ROLES = ("window", "county", "operator", "admin")
+PHOTO_UPLOADS = frozenset({"web.upload_photo"})  # endpoints whose body may be a photo (attachments.MAX_BYTES)
 CALL_ROLES = ("operator", "window", "county")
 FIGURES_ROLES = ("county", "admin")
 
@@ -76,6 +77,8 @@ def _protect_forms():
     # Flask-WTF caches the signed token in g; when an app context outlives one request (tests, CLI
     # helpers) the next request must sign its own session's token, not the previous caller's.
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if request.endpoint in PHOTO_UPLOADS:  # a phone photo is more than the 1 MB every other form gets
+        request.max_content_length = attachments.MAX_BYTES + 64 * 1024
     csrf.protect()  # POST/PUT/PATCH/DELETE need the session's token (form field or X-CSRFToken header)
 
 

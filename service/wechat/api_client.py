@@ -42,7 +42,7 @@ class WeChatAPIError(Exception):
         self.errmsg = errmsg
         self.endpoint = endpoint
         self.http_status = http_status
-        self.reason = reason  # errcode | http | timeout | connection | lock | bad_response
+        self.reason = reason  # errcode | http | timeout | connection | lock | bad_response | too_large
 
     @property
     def transient(self) -> bool:
@@ -163,6 +163,40 @@ class WeChatClient:
             payload["page"] = page
         return self._post("/cgi-bin/message/subscribe/bizsend", payload)
 
+    def get_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:
+        """A temporary media file (kept by WeChat 3 days): (bytes, content type). Errors come back as JSON
+        (40007 invalid or expired media_id); a file over max_bytes is refused as reason "too_large"."""
+        token = self.access_token()
+        try:
+            return self._download(media_id, token, max_bytes)
+        except TokenInvalid:
+            token = self.refresh_token(failed_token=token)
+        return self._download(media_id, token, max_bytes)
+
+    def _download(self, media_id: str, token: str, max_bytes: int) -> tuple[bytes, str]:
+        name = "media/get"
+        try:
+            resp = self.session.get(self.base_url + "/cgi-bin/media/get", timeout=self.timeout, stream=True,
+                                    params={"access_token": token, "media_id": media_id})
+            with resp:
+                ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                if resp.status_code >= 400:
+                    raise WeChatAPIError(None, f"HTTP {resp.status_code}", endpoint=name,
+                                         http_status=resp.status_code, reason="http")
+                content = bytearray()
+                for chunk in resp.iter_content(64 * 1024):
+                    content += chunk
+                    if len(content) > max_bytes:
+                        raise WeChatAPIError(None, "media too large", endpoint=name, reason="too_large")
+        except requests.Timeout:
+            raise WeChatAPIError(None, "timeout", endpoint=name, reason="timeout") from None
+        except requests.RequestException as exc:
+            raise WeChatAPIError(None, type(exc).__name__, endpoint=name, reason="connection") from None
+        if ctype in ("application/json", "text/plain") or content[:1] == b"{":
+            self._check_answer(name, bytes(content), resp.status_code)  # WeChat answers errors as JSON
+            raise WeChatAPIError(None, "JSON instead of media", endpoint=name, reason="bad_response")
+        return bytes(content), ctype
+
     def create_menu(self, menu: Mapping[str, Any]) -> None:
         self._post("/cgi-bin/menu/create", dict(menu))
 
@@ -194,11 +228,16 @@ class WeChatClient:
             raise WeChatAPIError(
                 None, f"HTTP {resp.status_code}", endpoint=name, http_status=resp.status_code, reason="http"
             )
+        return self._check_answer(name, resp.content, resp.status_code, token_errors=token_errors)
+
+    @staticmethod
+    def _check_answer(name: str, content: bytes, status: int, *, token_errors: bool = True) -> dict:
+        """WeChat's JSON answer, or the WeChatAPIError it carries."""
         try:
-            data = json.loads(resp.content.decode("utf-8"))
+            data = json.loads(content.decode("utf-8"))
         except ValueError:
             raise WeChatAPIError(
-                None, "answer is not JSON", endpoint=name, http_status=resp.status_code, reason="bad_response"
+                None, "answer is not JSON", endpoint=name, http_status=status, reason="bad_response"
             ) from None
         if not isinstance(data, dict):
             raise WeChatAPIError(None, "answer is not an object", endpoint=name, reason="bad_response")
@@ -207,7 +246,7 @@ class WeChatClient:
             errmsg = str(data.get("errmsg", ""))
             log.warning("wechat api %s failed: errcode=%s", name, errcode)
             kind = TokenInvalid if token_errors and errcode in TOKEN_ERRORS else WeChatAPIError
-            raise kind(errcode, errmsg, endpoint=name, http_status=resp.status_code)
+            raise kind(errcode, errmsg, endpoint=name, http_status=status)
         return data
 
 
