@@ -216,14 +216,17 @@ class FormSteps:
         return P.SUMMARY.format(intake=P.SHORT_NAMES[state["data"]["intake"]], lines="\n".join(lines))
 
     def on_summary(self, state: dict, text: str) -> str:
+        wipe_asked = state["data"].pop("wipe_asked", None)  # 2 / 重新填写 asked for a yes first
+        if wipe_asked and A.is_yes(text):
+            return self.start_form(state)
         if A.bare(text) in BACK:
             return self.go_back(state)
         field = A.field_to_change(text, self._fields(state))
-        if field:
+        if field:  # 改电话 instead of a yes: the form is kept and one answer changed
             state["step"], state["data"]["changing"] = field, True
             return P.CHANGE_FIELD.format(label=FIELD_LABELS[field]) + self.question(state)
-        if state["data"].pop("wipe_asked", None):  # 2 / 重新填写 asked for a yes first
-            return self.start_form(state) if A.is_yes(text) else P.KEPT + self.summary(state)
+        if wipe_asked:
+            return P.KEPT + self.summary(state)
         choice = A.read_choice(text, 2)
         if choice == 2 or A.bare(text) in {"重新填写", "重填", "全部重填"}:
             state["data"]["wipe_asked"] = True
