@@ -112,9 +112,10 @@ def comparison(kind: str, monthly: int | None, household: int | None, standard: 
     which = {"urban": "城市", "rural": "农村"}.get(standard.get("area", ""), "")
     estimated = P.RURAL_ESTIMATE if standard.get("estimated") else ""
     each = P.NO_INCOME if monthly == 0 else P.PER_PERSON.format(amount=shown)
-    if per_person < line:
-        return P.BELOW.format(each=each, which=which, line=money(line), estimated=estimated)
-    return P.ABOVE.format(each=each, which=which, line=money(line), estimated=estimated)
+    words = {"each": each, "which": which, "line": money(line), "estimated": estimated}
+    if shown == money(line.quantize(Decimal(1), ROUND_HALF_UP)):  # 439.33 against 439: not "above" in words
+        return P.CLOSE.format(**words)
+    return (P.BELOW if per_person < line else P.ABOVE).format(**words)
 
 
 def description_note(value: dict | None) -> str:

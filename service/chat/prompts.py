@@ -52,6 +52,7 @@ RURAL_ESTIMATE = "（按农村标准估算）"
 BELOW = "{each}，低于本县{which}低保标准{line}元{estimated}，可能符合条件。能不能办还要看入户调查。\n"
 ABOVE = ("{each}，高于本县{which}低保标准{line}元{estimated}。能不能办还要看入户调查（有些收入不算在内），"
          "您仍然可以申请。\n")
+CLOSE = "{each}，和本县{which}低保标准{line}元差不多{estimated}。能不能办还要看入户调查，您可以申请。\n"
 INCOME_NOTED = "收入记下了，工作人员会按本县标准帮您核算。\n"
 INCOME_SKIPPED = "好的，收入不填也能申请，工作人员入户时会了解。\n"
 BAD_SITUATION = "请再多说几句家里的情况，至少5个字。"

@@ -67,9 +67,12 @@ def test_the_stated_income_is_compared_with_the_standard_in_plain_words(chat, sa
     assert chat.ports.standard_asked == [chat.form["village"][0]]  # the standard for the resident's village
 
 
-def test_exactly_at_the_standard_is_not_below_it(chat):
-    to_income(chat)
-    assert "高于本县农村低保标准439元" in chat.say("1317")  # 439 × 3: eligibility needs below the standard
+@pytest.mark.parametrize("said", ["1317", "1318", "1316"])
+def test_about_the_standard_is_said_to_be_close_neither_above_nor_below(chat, said):
+    to_income(chat)  # 439 × 3 = 1317: a rough figure this near the line says neither way
+    reply = chat.say(said)
+    assert "每人每月大约439元，和本县农村低保标准439元差不多" in reply and "您可以申请" in reply
+    assert "高于" not in reply and "低于" not in reply
 
 
 def test_the_rural_figure_is_said_to_be_an_estimate_when_the_village_does_not_say(chat):
@@ -138,7 +141,7 @@ STANDARDS = [{"monthly": "439", "area": "rural", "estimated": False},
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-@pytest.mark.parametrize("said", ["10000", "1500", "900", "没收入", "不知道", "啥", "返回"])
+@pytest.mark.parametrize("said", ["10000", "1500", "1317", "900", "没收入", "不知道", "啥", "返回"])
 def test_never_a_gate_every_answer_still_reaches_the_summary_and_a_case_number(said, standard):
     chat = Chat()
     to_income(chat, standard, keep_default=False)
