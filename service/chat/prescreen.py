@@ -2,6 +2,7 @@
 county's standard, in plain words that never turn anyone away (应保尽保: the window decides, not the bot).
 
 Pure functions: no Flask, no database. The standard comes from the ports (the county's version in force).
+Only 低保 asks (its chat.fields in procedures.json): 临时救助 is judged by the hardship and the spending.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-PRESCREEN_INTAKES = ("dibao",)  # 临时救助 is judged by the hardship and the spending, not the 低保 line
+from service.chat import prompts as P
+
 SKIP = re.compile(r"不知道|不清楚|说不清|说不好|不好说|不晓得|不知|不想说|不说|跳过|算不清|没算过|不一定")
 NONE = re.compile(r"^(没有?|无|木有|没得|零|0)$|没收入|没有收入|无收入|没得收入|没啥收入|没什么收入|没进项|没钱")
 _YEAR = re.compile(r"年")
@@ -100,8 +102,6 @@ def money(value: Decimal | int) -> str:
 
 def comparison(kind: str, monthly: int | None, household: int | None, standard: dict | None) -> str:
     """What the resident is told after the income answer. Never a refusal: above the line still applies."""
-    from service.chat import prompts as P
-
     if kind == "skip" or monthly is None:
         return P.INCOME_SKIPPED
     if not standard or not household:
