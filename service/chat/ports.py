@@ -141,9 +141,8 @@ class DatabasePorts:
         area = area_of(code)
         if area == "urban" and standards.urban_monthly is not None:
             return {"monthly": str(standards.urban_monthly), "area": "urban", "estimated": False}
-        # one standard for the county, or a village: rural; an unknown area with two standards: an estimate
-        estimated = area != "rural" and (area == "urban" or standards.urban_monthly is not None)
-        return {"monthly": str(standards.rural_monthly), "area": "rural", "estimated": estimated}
+        # a villagers' committee: rural; a village without a code, or a 社区 without an urban standard: an estimate
+        return {"monthly": str(standards.rural_monthly), "area": "rural", "estimated": area != "rural"}
 
     def today(self) -> dt.date:
         return today()

@@ -4,7 +4,7 @@ that takes effect later, and nothing compared while the county has set no standa
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.clock import today
 from service.extensions import db
@@ -31,6 +31,13 @@ def set_standards(county, *, rural: str, urban: str | None = None) -> None:
     stds.add_version(reviewer, {"effective_from": (today() + dt.timedelta(days=30)).isoformat(), "rural_monthly": "900"})
 
 
+def add_residents_committee() -> None:
+    """孙疃社区, 340621109001: codes 001–199 are residents' committees (urban) in the statistical scheme."""
+    township = db.session.scalars(select(Township).where(Township.name == "孙疃镇")).one()
+    db.session.add(Village(township_id=township.id, code="340621109001", name="孙疃社区"))
+    db.session.commit()
+
+
 def test_a_village_is_compared_with_the_countys_rural_standard_in_force(wechat, county):
     set_standards(county, rural="480", urban="690")
     to_income(wechat, "孙疃镇秦口村")  # 340621109203: a villagers' committee
@@ -46,18 +53,25 @@ def test_a_village_is_compared_with_the_countys_rural_standard_in_force(wechat, 
 
 def test_a_residents_committee_is_compared_with_the_urban_standard(wechat, county):
     set_standards(county, rural="480", urban="690")
-    township = db.session.scalars(select(Township).where(Township.name == "孙疃镇")).one()
-    db.session.add(Village(township_id=township.id, code="340621109001", name="孙疃社区"))
-    db.session.commit()
+    add_residents_committee()
     to_income(wechat, "孙疃镇孙疃社区")
     reply = wechat.say("一千五")
     assert "您家每人每月大约500元，低于本县城市低保标准690元，可能符合条件" in reply
 
 
-def test_without_the_urban_standard_set_a_single_standard_is_used_for_every_village(wechat, county):
+def test_without_the_urban_standard_a_residents_committee_is_told_the_rural_estimate(wechat, county):
     set_standards(county, rural="439.5")
+    add_residents_committee()
+    to_income(wechat, "孙疃镇孙疃社区", household="2")
+    assert "您说家里没有收入，低于本县农村低保标准439.5元（按农村标准估算），可能符合条件" in wechat.say("没收入")
+
+
+def test_a_village_without_a_statistical_code_is_told_the_rural_estimate(wechat, county):
+    set_standards(county, rural="480", urban="690")
+    db.session.execute(update(Village).where(Village.name == "秦口村").values(code=None))
+    db.session.commit()
     to_income(wechat, "孙疃镇秦口村", household="2")
-    assert "您说家里没有收入，低于本县农村低保标准439.5元，可能符合条件" in wechat.say("没收入")
+    assert "您家每人每月大约450元，低于本县农村低保标准480元（按农村标准估算）" in wechat.say("900")
 
 
 def test_a_county_without_a_standard_of_its_own_is_compared_with_nothing(wechat, county):
