@@ -17,6 +17,8 @@ from service.chat.forms import parse_count
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _DIGIT_WORDS = str.maketrans("零〇洞一幺二两三四五六七八九", "00011223456789")
 _DIGIT_RUN = re.compile(r"[零〇洞一幺二两三四五六七八九]{7,}")
+# an ID number's X read out by voice input: 叉, 艾克斯, 埃克斯 right after the digits
+_SPOKEN_X = re.compile(r"(?<=\d)\s*(?:大写的?)?(?:叉|艾克斯|埃克斯|爱克斯|艾克思|埃克思)")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-?(\d{7,8})(?!\d)")
 _LOCAL_ONLY = re.compile(r"(?<!\d)\d{7,8}(?!\d)")
@@ -42,9 +44,16 @@ def cleaned(text: str | None) -> str:
 
 
 def typed(text: str) -> str:
-    """Full-width digits and letters as ASCII (NFKC), digits said in words as digits when there are 7+."""
+    """Full-width digits and letters as ASCII (NFKC), digits said in words as digits when there are 7+,
+    and an X dictated after digits (…002叉) as X."""
     text = unicodedata.normalize("NFKC", text or "")
-    return _DIGIT_RUN.sub(lambda m: m.group().translate(_DIGIT_WORDS), text)
+    return _SPOKEN_X.sub("X", _DIGIT_RUN.sub(lambda m: m.group().translate(_DIGIT_WORDS), text))
+
+
+def last4(text: str) -> str:
+    """The last four of an ID number as typed or dictated: ００２ｘ, 零零二叉, 0 0 2 X → 002X."""
+    plain = (text or "").translate(_DIGIT_WORDS)
+    return re.sub(r"[\s\W_]+", "", typed(plain)).upper()
 
 
 def bare(text: str) -> str:
@@ -195,6 +204,7 @@ CHANGE_WORDS = (  # at the summary: which answer the resident wants to change
     ("id_number", ("身份证", "证号", "身份号")),
     ("phone", ("电话", "手机", "号码", "联系")),
     ("village", ("村", "户籍", "地址", "住址", "镇", "户口")),
+    ("income", ("收入", "挣", "工资")),
     ("household", ("人口", "几口", "人数", "口人")),
     ("situation", ("情况", "困难")),
     ("name", ("名字", "姓名", "名")),

@@ -1,6 +1,7 @@
 """The finished chat form as intake's use case takes it (pure: no Flask, no database)."""
 
 from service.chat.answers import phone_of
+from service.chat.prescreen import description_note
 
 
 def application_payload(data: dict) -> tuple[dict, dict]:
@@ -15,7 +16,7 @@ def application_payload(data: dict) -> tuple[dict, dict]:
                   f"与孩子关系：{form.get('guardian_relation', '')}", form.get("child_situation", ""),
                   f"最初留言：{data.get('said', '')}"]
     else:
-        notes.append(form.get("situation") or data.get("said", ""))
+        notes += [form.get("situation") or data.get("said", ""), description_note(form.get("income"))]
     payload = {
         "name": form.get("guardian_name" if child else "name"),
         "id_number": form.get("guardian_id_number" if child else "id_number"),

@@ -24,6 +24,7 @@ PROGRESS = {"进度", "查询进度", "查进度", "进度查询"}
 BIND = re.compile(r"^绑定\s*(\d{11})?\s*([0-9Xx]{4})?$")
 HUMAN = {"人工", "转人工", "人工客服"}
 HELP = {"帮助", "菜单", "你好", "您好", "在吗", "hi", "hello"}
+BIND_STEPS = ("bind_case", "bind_last4")
 PROGRESS_CONFIDENCE = 0.8  # mid-form, only a clear progress question interrupts the question asked
 
 
@@ -39,6 +40,7 @@ class Ports(Protocol):
     def bind(self, case_no: str, last4: str) -> bool: ...
     def faq(self, text: str) -> str | None: ...
     def hand_off(self, text: str, reason: str) -> None: ...  # keep the words for a person to answer
+    def dibao_standard(self, village_id: int | None) -> dict | None: ...  # {"monthly", "area", "estimated"}
     def today(self) -> dt.date: ...  # Beijing's date: birth dates and ages are checked against it
 
 
@@ -64,6 +66,8 @@ class Dialogue(FormSteps):
             state.update(idle())
             return P.ASK_NEED
         if word in PROGRESS or self._asks_progress(state, text):
+            if state["step"] in BIND_STEPS:
+                return self.progress_while_binding(state)
             return self.progress_reply() + self._continue_hint(state)
         if word in HUMAN:
             self.ports.hand_off(state["data"].get("said", ""), "asked")
@@ -78,7 +82,7 @@ class Dialogue(FormSteps):
     def _asks_progress(self, state: dict, text: str) -> bool:
         """批了没有 / 咋样了 / 到哪一步了 in the middle of a form: a short question, no digits, read as
         progress with confidence; an answer to the question asked never is (the steps read those)."""
-        if state["step"] in ("idle", "bind_case", "bind_last4") or not 2 <= len(text) <= 15:
+        if state["step"] == "idle" or not 2 <= len(text) <= 15:
             return False
         if re.search(r"\d", A.typed(text)) or A.is_yes(text) or A.is_no(text):
             return False
@@ -188,6 +192,13 @@ class Dialogue(FormSteps):
         state.update({"step": "bind_case" if not case_no else "bind_last4", "data": {"case_no": case_no}})
         return P.BIND_ASK_CASE if not case_no else P.BIND_ASK_LAST4
 
+    def progress_while_binding(self, state: dict) -> str:
+        """咋样了 while a case number is asked: the progress there is, else why binding comes first."""
+        ask = P.BIND_ASK_CASE if state["step"] == "bind_case" else P.BIND_ASK_LAST4
+        if not self.ports.progress():
+            return P.BIND_FIRST + ask
+        return self.progress_reply() + "\n\n" + P.BIND_GO_ON + ask
+
     def on_bind_case(self, state: dict, text: str) -> str:
         digits = re.sub(r"\D", "", A.typed(text))
         if len(digits) != 11:
@@ -196,7 +207,7 @@ class Dialogue(FormSteps):
         return P.BIND_ASK_LAST4
 
     def on_bind_last4(self, state: dict, text: str) -> str:
-        return self.finish_bind(state, state["data"]["case_no"], A.typed(text).replace(" ", "").upper())
+        return self.finish_bind(state, state["data"]["case_no"], A.last4(text))
 
     def finish_bind(self, state: dict, case_no: str, last4: str) -> str:
         from service.errors import RateLimited

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from service.chat import answers as A
+from service.chat import prescreen
 from service.chat import prompts as P
 from service.chat.forms import FIELDS_BY_INTAKE, parse_count
 from service.intake.identity import id_number_problem, mask_id_number, mask_phone, normalise_id_number
@@ -20,7 +21,7 @@ FIELD_LABELS = {
     "name": "姓名", "guardian_name": "监护人", "id_number": "身份证", "guardian_id_number": "监护人身份证",
     "phone": "电话", "village": "户籍", "child_village": "孩子户籍", "household": "家庭人口",
     "situation": "情况", "guardian_relation": "与孩子关系", "child_name": "孩子姓名", "child_age": "孩子年龄",
-    "child_situation": "孩子情况",
+    "child_situation": "孩子情况", "income": "家庭月收入",
 }
 
 
@@ -39,7 +40,7 @@ class FormSteps:
 
     def start_form(self, state: dict) -> str:
         state["data"]["form"] = {}
-        for leftover in ("early", "changing", "village_choices"):  # 重新填写 starts clean
+        for leftover in ("early", "changing", "village_choices", "wipe_asked", "income_asked_again"):  # 重新填写 starts clean
             state["data"].pop(leftover, None)
         state["step"] = FIELDS_BY_INTAKE[state["data"]["intake"]][0]
         return "好的。" + self.question(state)
@@ -102,6 +103,23 @@ class FormSteps:
     on_name = on_guardian_name = on_id_number = on_guardian_id_number = on_field
     on_phone = on_village = on_child_village = on_household = on_situation = on_field
     on_guardian_relation = on_child_situation = on_child_name = on_child_age = on_field
+
+    def on_income(self, state: dict, text: str) -> str:
+        """The pre-screen: a rough income, compared with the standard in force; skippable, never a gate."""
+        if A.bare(text) in BACK:
+            return self.go_back(state)
+        kind, monthly = prescreen.read_income(text)
+        if kind == "unclear" and not state["data"].pop("income_asked_again", None):
+            state["data"]["income_asked_again"] = True
+            return P.BAD_INCOME + P.BACK_HINT
+        state["data"].pop("income_asked_again", None)  # asked twice: taken as not known, never a dead end
+        value = {"monthly": monthly if kind in ("amount", "none") else None, "said": text[:30]}
+        standard = None
+        if value["monthly"] is not None:
+            village = state["data"]["form"].get("village")
+            standard = self.ports.dibao_standard(village[0] if village else None)
+        said = prescreen.comparison(kind, value["monthly"], state["data"]["form"].get("household"), standard)
+        return self.advance(state, value, said)
 
     def _split(self, state: dict, step: str, text: str) -> str:
         """张三 11010519491231002X 13812345678: this step's part, the rest kept for the steps after it."""
@@ -190,7 +208,7 @@ class FormSteps:
         shown = {
             "id_number": mask_id_number, "guardian_id_number": mask_id_number, "phone": shown_phone,
             "village": lambda v: v[1], "child_village": lambda v: v[1], "household": lambda v: f"{v}人",
-            "child_age": lambda v: f"{v}岁",
+            "child_age": lambda v: f"{v}岁", "income": _shown_income,
         }
         for number, key in enumerate(self._fields(state), 3):
             if key in form:
@@ -198,15 +216,21 @@ class FormSteps:
         return P.SUMMARY.format(intake=P.SHORT_NAMES[state["data"]["intake"]], lines="\n".join(lines))
 
     def on_summary(self, state: dict, text: str) -> str:
+        wipe_asked = state["data"].pop("wipe_asked", None)  # 2 / 重新填写 asked for a yes first
+        if wipe_asked and A.is_yes(text):
+            return self.start_form(state)
         if A.bare(text) in BACK:
             return self.go_back(state)
         field = A.field_to_change(text, self._fields(state))
-        if field:
+        if field:  # 改电话 instead of a yes: the form is kept and one answer changed
             state["step"], state["data"]["changing"] = field, True
             return P.CHANGE_FIELD.format(label=FIELD_LABELS[field]) + self.question(state)
+        if wipe_asked:
+            return P.KEPT + self.summary(state)
         choice = A.read_choice(text, 2)
         if choice == 2 or A.bare(text) in {"重新填写", "重填", "全部重填"}:
-            return self.start_form(state)
+            state["data"]["wipe_asked"] = True
+            return P.CONFIRM_WIPE
         if choice != 1 and A.bare(text) not in {"提交", "确认", "确认提交"} and not A.is_yes(text):
             return self.summary(state)
         return self.submit(state)
@@ -226,6 +250,12 @@ class FormSteps:
         reply = P.SUBMITTED.format(case_no=detail["case_no"], township=detail["township"],
                                    due=_month_day(detail["step_deadline"]), total=detail.get("total_days", 30))
         return reply + (P.SUBMITTED_URGENT if urgent else "")
+
+
+def _shown_income(value: dict | None) -> str:
+    if not value or value.get("monthly") is None:
+        return "没填"
+    return "没有收入" if value["monthly"] == 0 else f"约{value['monthly']}元（仅供参考）"
 
 
 def _month_day(iso: str | None) -> str:

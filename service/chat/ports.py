@@ -14,6 +14,7 @@ from sqlalchemy import select
 from service import telemetry
 from service.chat.application import application_payload
 from service.chat.places import Place, core, match_villages, nearest, suggest_villages
+from service.chat.prescreen import area_of
 from service.clock import today
 from service.errors import Forbidden
 from service.extensions import db
@@ -21,6 +22,7 @@ from service.handoffs import services as handoffs
 from service.intake import guessing, resident
 from service.intake.case_numbers import normalise
 from service.intake.models import County, Township, Village
+from service.intake.standards_store import standards_on
 from service.nlp import Thresholds, ladder, route
 
 
@@ -127,6 +129,20 @@ class DatabasePorts:
             if any(word in text for word in entry["keywords"]):
                 return entry["answer"].format(**self.info)
         return None
+
+    def dibao_standard(self, village_id: int | None) -> dict | None:
+        """The county's 低保 standard in force today, per person per month, for the pre-screen: urban or rural
+        by the village's statistical code, else the rural one marked as an estimate. None while the county
+        has set no standard of its own (the packaged defaults are not this county's figure)."""
+        standards = standards_on(self.county.id, today())
+        if standards.is_default:
+            return None
+        code = db.session.scalar(select(Village.code).where(Village.id == village_id)) if village_id else None
+        area = area_of(code)
+        if area == "urban" and standards.urban_monthly is not None:
+            return {"monthly": str(standards.urban_monthly), "area": "urban", "estimated": False}
+        # a villagers' committee: rural; a village without a code, or a 社区 without an urban standard: an estimate
+        return {"monthly": str(standards.rural_monthly), "area": "rural", "estimated": area != "rural"}
 
     def today(self) -> dt.date:
         return today()

@@ -35,6 +35,7 @@ QUESTIONS = {
     "village": "请问户籍在哪个镇、哪个村？比如：孙疃镇秦口村。",
     "child_village": "请问孩子的户籍在哪个镇、哪个村？比如：孙疃镇秦口村。",
     "household": "家里一共几口人？回复数字，比如 3。",
+    "income": "家里每月大概收入多少钱？估个数就行，比如 1500；没有收入回复“没有”，不知道回复“不知道”。",
     "situation": "请用几句话说说家里的困难（可以发语音）。回复 0 就用您刚才说的：“{said}”",
     "guardian_relation": "您和孩子是什么关系？比如：爷爷、奶奶、外婆、舅舅、村委会。",
     "child_name": "孩子叫什么名字？",
@@ -43,6 +44,17 @@ QUESTIONS = {
 }
 BAD_NAME = "姓名请用2到20个字，不要带数字。"
 BAD_HOUSEHOLD = "请回复家里的人数，用数字，比如 3。"
+BAD_INCOME = "请回复一个大概的数，比如 1500 或“一千五”；没有收入回复“没有”，不知道回复“不知道”。"
+# the pre-screen after the income: plain words, never a refusal; the window decides (应保尽保)
+PER_PERSON = "您家每人每月大约{amount}元"
+NO_INCOME = "您说家里没有收入"
+RURAL_ESTIMATE = "（按农村标准估算）"
+BELOW = "{each}，低于本县{which}低保标准{line}元{estimated}，可能符合条件。能不能办还要看入户调查。\n"
+ABOVE = ("{each}，高于本县{which}低保标准{line}元{estimated}。能不能办还要看入户调查（有些收入不算在内），"
+         "您仍然可以申请。\n")
+CLOSE = "{each}，和本县{which}低保标准{line}元差不多{estimated}。能不能办还要看入户调查，您可以申请。\n"
+INCOME_NOTED = "收入记下了，工作人员会按本县标准帮您核算。\n"
+INCOME_SKIPPED = "好的，收入不填也能申请，工作人员入户时会了解。\n"
 BAD_SITUATION = "请再多说几句家里的情况，至少5个字。"
 SUGGEST_VILLAGE = "没有找到“{said}”。您说的是不是：\n{options}\n回复数字；是第一个也可以回复“是”。都不对请再说一遍镇和村的名字。"
 NO_VILLAGE = "没有找到这个村。请说镇和村的名字，比如：孙疃镇秦口村。"
@@ -53,6 +65,8 @@ PICK_EXISTING = "请回复 1、2 或 3。"
 NO_PHONE_NOTED = "好的，没有电话也能申请。进度会通过微信告诉您，工作人员会通过村委会联系您或上门。"
 LANDLINE_NOTED = "好的，记下座机 {number}。座机收不到短信，进度会通过微信告诉您，工作人员会打座机联系您。"
 RELATIVE_NOTED = "好的，记下{whose}的手机，有消息会打这个电话或发短信。"
+CONFIRM_WIPE = "确定要全部重填吗？已填的内容会全部清空。回复“是”全部重填；回复别的，已填的内容都保留。"
+KEPT = "好的，已填的内容都保留着。\n"
 CHANGE_FIELD = "好的，改{label}。"
 EARLY_TAKEN = "{label}也记下了。\n"
 
@@ -79,6 +93,8 @@ BIND_ASK_CASE = "请输入您的案件号（11位数字）。"
 BIND_ASK_LAST4 = "请输入申请人身份证号码的后四位（打电话时没报身份证的，输入手机号后四位）。"
 BIND_BAD_CASE = "案件号应为11位数字，请核对后再输入。"
 BIND_DONE = "绑定成功！以后办理进度会通过微信通知您。\n{progress}"
+BIND_FIRST = "还没有与您微信绑定的申请，绑定以后就能查进度。\n"
+BIND_GO_ON = "要再绑定一件申请，请接着输入；不绑定了回复“取消”。\n"
 BIND_FAILED = "案件号或后四位不正确，请核对后再试。回复“取消”放弃。"
 BIND_TOO_MANY = "尝试次数太多，请稍后再试，或拨打 {hotline} 咨询。"
 UNKNOWN_EVENT = "您好，暂不支持这个操作。需要帮助请直接发消息告诉我们。"

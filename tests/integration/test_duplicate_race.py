@@ -138,7 +138,7 @@ def test_two_wechat_accounts_submit_the_same_new_id_number_at_once(app, county, 
         chats = [WeChat(app.test_client(), token, openid) for openid in accounts]
         for chat in chats:
             for line in ("俺家老汉瘫在床上好几年了，想吃低保", "1", name, person, f"1370000{n:04d}",
-                         "孙疃镇秦口村", "2", "0"):
+                         "孙疃镇秦口村", "2", "不知道", "0"):
                 chat.say(line)
         replies = race(*[lambda c=chat: c.say("1") for chat in chats])
         opened = [r for r in replies if "申请已提交" in r]

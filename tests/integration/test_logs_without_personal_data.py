@@ -43,7 +43,7 @@ def test_no_log_record_carries_a_name_an_id_a_phone_an_openid_or_the_residents_w
     caplog.set_level(logging.DEBUG)  # as LOG_LEVEL=DEBUG would
     resident = WeChat(client, app.config["WECHAT_TOKEN"], OPENID)
     replies = resident.conversation(RESIDENT["words"], "1", RESIDENT["name"], RESIDENT["id_number"],
-                                    RESIDENT["phone"], "孙疃镇秦口村", "2", "0", "1")
+                                    RESIDENT["phone"], "孙疃镇秦口村", "2", "不知道", "0", "1")
     assert "案件号" in replies[-1]
     login(client, "hotline")
     call = client.post("/api/v1/calls", json={**CALLER, "village_id": county["villages"]["秦口村"],

@@ -31,7 +31,8 @@ def wechat(notify_app, client):
 
 
 def form(words: str, name: str, id_number: str, phone: str, place: str) -> list[str]:
-    return [words, "1", name, id_number, phone, place, "2", "0"]
+    income = ["不知道"] if "低保" in words else []  # the 低保 pre-screen's question, skipped
+    return [words, "1", name, id_number, phone, place, "2", *income, "0"]
 
 
 def resident_files(county) -> dict:
@@ -159,7 +160,7 @@ def test_one_account_follows_both_parents_applications_through_chat_and_notices(
     offer = wechat.say("俺娘也没有收入，也想申请低保", openid=CHILD)
     assert father in offer and "3 为家里另一个人申请" in offer  # the father's is open: apply for her anyway
     replies = [wechat.say(line, openid=CHILD) for line in
-               ["3", "王翠英", MOTHER_ID, "13812340001", "孙疃镇秦口村", "2", "0"]]
+               ["3", "王翠英", MOTHER_ID, "13812340001", "孙疃镇秦口村", "2", "不知道", "0"]]
     assert "姓名" in replies[0] and "王翠英" in replies[-1]
     mother = wechat.say("1", openid=CHILD).split("案件号：")[1][:11]
     assert mother != father

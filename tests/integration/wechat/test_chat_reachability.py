@@ -21,7 +21,7 @@ ID = "340621195203150021"
 def test_an_application_without_a_mobile_reaches_the_window_with_how_to_reach_the_resident(
         wechat, county, client, phone, stored, note):
     replies = wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "中", "张秀英", ID, phone, "情扣村", "是",
-                                  "俩人", "0", "1")
+                                  "俩人", "不知道", "0", "1")
     assert "案件号" in replies[-1], replies
     app = db.session.scalars(select(Application)).one()
     assert app.contact_phone == stored and app.description.startswith(note)
@@ -36,7 +36,7 @@ def test_an_application_without_a_mobile_reaches_the_window_with_how_to_reach_th
 def test_a_second_resident_without_a_phone_is_never_matched_to_the_first_by_name(wechat, county):
     for openid, id_number in (("o_no_phone_a", ID), ("o_no_phone_b", "11010519491231002X")):
         wechat.openid = openid
-        replies = wechat.conversation("俺想申请低保", "1", "张秀英", id_number, "没有", "秦口", "1", "0", "1")
+        replies = wechat.conversation("俺想申请低保", "1", "张秀英", id_number, "没有", "秦口", "1", "没收入", "0", "1")
         assert "案件号" in replies[-1]
     apps = db.session.scalars(select(Application)).all()
     assert len(apps) == 2 and apps[0].applicant_id != apps[1].applicant_id

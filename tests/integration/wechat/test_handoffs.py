@@ -116,7 +116,7 @@ def test_closing_sends_nothing(wechat, county, client):
 
 def test_staff_see_the_residents_cases_and_masked_phone_beside_the_message(wechat, county, client):
     reply = wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", "11010519491231002X",
-                                "13812345678", "孙疃镇秦口村", "2", "0", "1")[-1]
+                                "13812345678", "孙疃镇秦口村", "2", "不知道", "0", "1")[-1]
     case_no = reply.split("案件号：")[1][:11]
     wechat.say("人工")
     wechat.say(REPORT, openid="o_someone_else")
@@ -131,7 +131,7 @@ def test_staff_see_the_residents_cases_and_masked_phone_beside_the_message(wecha
 
 def test_after_48_hours_an_answer_is_accepted_with_the_phone_on_file_for_the_sms_fallback(wechat, county, client):
     wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", "11010519491231002X",
-                        "13812345678", "孙疃镇秦口村", "2", "0", "1")
+                        "13812345678", "孙疃镇秦口村", "2", "不知道", "0", "1")
     wechat.say("人工")
     db.session.execute(update(Conversation).values(last_inbound_at=utcnow() - dt.timedelta(hours=49)))
     db.session.commit()

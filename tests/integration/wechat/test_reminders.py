@@ -51,7 +51,7 @@ def test_a_new_pause_after_answering_gets_its_own_nudge(wechat, county):
 
 
 def test_the_summary_step_is_nudged_to_submit(wechat, county):
-    wechat.conversation(FIRST_WORDS, "1", "张秀英", "11010519491231002X", "13812345678", "孙疃镇秦口村", "2", "0")
+    wechat.conversation(FIRST_WORDS, "1", "张秀英", "11010519491231002X", "13812345678", "孙疃镇秦口村", "2", "不知道", "0")
     _pause(4, wechat.openid)
     assert remind_stalled(utcnow(), beijing_hour=10) == 1
     assert "回复 1 提交申请" in _nudges()[0].text

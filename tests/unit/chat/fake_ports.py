@@ -31,6 +31,9 @@ class FakePorts:
         self.notes: list[tuple[str, str]] = []
         self.handoffs: list[tuple[str, str]] = []
         self.bound: list[str] = []
+        # the county's 低保 standard as DatabasePorts.dibao_standard gives it; None: the county set none
+        self.standard: dict | None = {"monthly": "439", "area": "rural", "estimated": False}
+        self.standard_asked: list[int | None] = []
 
     def classify(self, text: str, *, measure: bool = True) -> dict:
         decision = route(text)
@@ -91,6 +94,10 @@ class FakePorts:
 
     def hand_off(self, text: str, reason: str) -> None:
         self.handoffs.append((text, reason))
+
+    def dibao_standard(self, village_id: int | None) -> dict | None:
+        self.standard_asked.append(village_id)
+        return self.standard
 
     def today(self) -> dt.date:
         return self._today

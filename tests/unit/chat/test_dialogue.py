@@ -9,7 +9,7 @@ from tests.unit.chat.conftest import id_number
 from tests.unit.chat.fake_ports import FakePorts
 
 ID = id_number("19520315")
-DIBAO = ["俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", ID, "13812345678", "孙疃镇秦口村", "3", "0"]
+DIBAO = ["俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", ID, "13812345678", "孙疃镇秦口村", "3", "一千五", "0"]
 
 
 def test_the_fake_has_every_method_of_the_database_ports():
@@ -33,7 +33,7 @@ def test_a_progress_question_mid_form_answers_progress_and_asks_the_same_questio
 
 
 def test_an_answer_that_looks_like_a_question_is_still_an_answer(chat):
-    chat.conversation(*DIBAO[:7])
+    chat.conversation(*DIBAO[:8])
     chat.say("老汉瘫了好几年，申请批了没有也不知道，家里没收入")
     assert chat.step == "summary" and "没收入" in chat.form["situation"]
 
@@ -214,7 +214,7 @@ def test_control_and_invisible_characters_are_stripped_before_the_steps(chat):
 
 def test_full_width_digits_are_read_at_every_step(chat):
     full = ID.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    chat.conversation(DIBAO[0], "１", "张秀英", full, "１３８１２３４５６７８", "孙疃镇秦口村", "３", "０")
+    chat.conversation(DIBAO[0], "１", "张秀英", full, "１３８１２３４５６７８", "孙疃镇秦口村", "３", "１５００", "０")
     assert chat.step == "summary" and chat.form["household"] == 3 and chat.form["id_number"] == ID
     chat.say("１")
     assert chat.ports.submitted[-1]["payload"]["phone"] == "13812345678"
@@ -230,5 +230,5 @@ def test_starting_over_at_the_summary_forgets_answers_given_early(chat):
     chat.conversation(*DIBAO[:2], "13812345678")  # a phone where the name was asked: refused, kept for later
     chat.conversation("张秀英", ID)
     assert chat.step == "village"  # the phone given early was used
-    chat.conversation(*DIBAO[5:], "2", "张秀英", ID)
+    chat.conversation(*DIBAO[5:], "2", "是", "张秀英", ID)
     assert chat.step == "phone" and "early" not in chat.state["data"]

@@ -24,6 +24,7 @@ PHONES = ["13812345678", "俺闺女的 一三八一二三四五六七八", "俺�
           "0561-3012345", "家里座机05613012345", "１３９００００１１１１", "村主任的 13700002222"]
 VILLAGES = ["孙疃镇秦口村", "秦口", "情扣村", "俺是燕头的", "孙疃王楼", "刘债", "大天村", "六八理"]
 HOUSEHOLDS = ["三口人", "俩人", "一家五口", "俺家四口", "３", "就俺一个"]
+INCOMES = ["两千", "一千五", "大概1500", "没收入", "没有", "不知道", "俺也说不清", "一年一万二", "种地的 没个准数"]
 SITUATIONS = ["0", "老伴瘫了好几年 俺一个人种二亩地 没啥收入", "房子冲塌了 粮食也泡了 啥都没了"]
 PROGRESS = ["批了没有", "咋样了", "到哪一步了", "俺那个事有啥进展没"]
 CHANGES = ["改电话", "名字错了", "村写错了"]
@@ -75,6 +76,8 @@ class Resident:
             return rng.choice(PHONES)
         if "哪个镇" in reply or "哪个村" in reply or "没有找到" in reply:
             return rng.choice(VILLAGES)
+        if "收入" in reply:
+            return rng.choice(INCOMES)
         if "几口人" in reply or "人数" in reply:
             return rng.choice(HOUSEHOLDS)
         if "困难" in reply:
