@@ -87,6 +87,7 @@ FIRST_WORDS = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "秀英桂兰玉兰凤英德明建国志强红梅春花文华海燕国庆秀兰淑珍金凤永福长林立新小红翠花宝山学文"
 RELATIONS = ["奶奶", "爷爷", "外婆", "外公", "舅舅", "姑姑", "村委会"]
+INCOMES = ["1500", "大概两千", "一千二", "没收入", "不知道", "三百五"]
 CHILD_SITUATIONS = ["孩子八岁，爹妈前年车祸都没了，跟着我过", "孩子十岁，爸爸在服刑，妈妈联系不上，我在照顾",
                     "娃六岁，有先天性心脏病，爹妈外出打工不管", "孩子十二岁，父母都病故了，跟着奶奶住"]
 HOUSEHOLD = ["1", "2", "3", "4", "5", "三口人", "一家五口", "两口人"]
@@ -215,7 +216,11 @@ def applicant_steps(rng: random.Random, people: People, intake: str, village: st
         steps.append(Step(str(rng.randint(1, 16)), "孩子现在的情况", "field"))
         steps.append(Step(rng.choice(CHILD_SITUATIONS), "请核对", "field"))
     else:
-        steps.append(Step(rng.choice(HOUSEHOLD), "困难", "field"))
+        if intake == "dibao":  # the pre-screen asks roughly the household's income (never a gate)
+            steps.append(Step(rng.choice(HOUSEHOLD), "收入", "field"))
+            steps.append(Step(rng.choice(INCOMES), "困难", "field"))
+        else:
+            steps.append(Step(rng.choice(HOUSEHOLD), "困难", "field"))
         steps.append(Step("0", "请核对", "field"))
     if rng.random() < 0.1:
         steps.append(Step("/image", "提交申请时会一起作为材料附上", "image_pending"))
