@@ -45,6 +45,8 @@ def read_income(text: str) -> tuple[str, int | None]:
     value = _number(found.group())
     if value is None or value > MAX_MONTHLY:
         return "unclear", None
+    if 0 < value < 10 and not re.search(r"[元块万千百]", said):
+        return "unclear", None  # a household living on "2" a month: a slip (the household size again?), ask
     if yearly:
         value = value / 12
     return ("none", 0) if value == 0 else ("amount", int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)))

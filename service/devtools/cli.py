@@ -15,11 +15,13 @@ dev_cli = AppGroup("dev", help="Development tools: the local fake WeChat API, th
 @with_appcontext
 def seed_demo_command():
     """Load the demo county (濉溪县), its staff accounts and sample applications; safe to run twice."""
-    from service.devtools.demo import seed_demo
+    from service.devtools.demo import seed_demo, seed_standards
 
     if current_app.config["SERVICE_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run in production mode")
     result = seed_demo()
+    if seed_standards():
+        click.echo("demo 低保 standard: rural 439 元/月 from 2026-01-01")
     click.echo(f"demo county {result['county']}: {result['townships']} townships, "
                f"{result['applications_created']} applications created")
 

@@ -124,6 +124,20 @@ def seed_demo(today: dt.date | None = None, *, applications: bool = True) -> dic
     return {"county": county.name, "townships": len(townships), "applications_created": created}
 
 
+def seed_standards() -> bool:
+    """The demo county's 低保 standard from DOMAIN.md's seed (rural 439 元/月, from 2026-01-01), through the
+    county's own use case, so the chat's pre-screen has a figure to compare with; False when one exists."""
+    from service.intake import standards_services
+    from service.intake.standards_store import CountyStandardVersion
+
+    county = db.session.scalars(select(County).where(County.code == DEMO_COUNTY[0])).one()
+    if db.session.scalar(select(func.count(CountyStandardVersion.id)).where(CountyStandardVersion.county_id == county.id)):
+        return False
+    reviewer = db.session.scalars(select(StaffUser).where(StaffUser.county_id == county.id, StaffUser.role == "county")).first()
+    standards_services.add_version(actor_of(reviewer), {"effective_from": "2026-01-01", "rural_monthly": "439"})
+    return True
+
+
 def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
     rng = random.Random(340621)
     staff = {u.username: actor_of(u) for u in db.session.scalars(select(StaffUser))}

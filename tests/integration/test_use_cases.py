@@ -213,6 +213,8 @@ def test_seed_demo_is_safe_to_run_twice(app, runner):
     first = runner.invoke(seed_demo_command)
     second = runner.invoke(seed_demo_command)
     assert "30 applications created" in first.output and "0 applications created" in second.output
+    # the 低保 standard the chat's pre-screen compares with, through the county's use case, once
+    assert "rural 439 元/月" in first.output and "rural 439" not in second.output
     assert db.session.scalar(select(func.count(Application.id))) == 30
     statuses = set(db.session.scalars(select(Application.status)))
     assert {"submitted", "accepted", "investigating", "public_notice", "county_review", "approved", "rejected",

@@ -24,6 +24,7 @@ REFUSING = re.compile(r"不符合|不能申请|(?<!能)不能办|办不了|不�
     ("不知道", ("skip", None)), ("不清楚", ("skip", None)), ("俺也说不清", ("skip", None)), ("跳过", ("skip", None)),
     ("俺一个人种二亩地", ("unclear", None)), ("种2亩地", ("unclear", None)), ("啥", ("unclear", None)),
     ("340621195203150021", ("unclear", None)),
+    ("2", ("unclear", None)), ("三", ("unclear", None)), ("5块", ("amount", 5)),  # a bare 2: a slip, asked again
 ])
 def test_the_income_is_read_the_way_residents_say_it(said, expected):
     assert read_income(said) == expected
