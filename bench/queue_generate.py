@@ -119,7 +119,9 @@ def luhn(digits: str) -> str:
 
 def workday_table(today: dt.date) -> dict[int, dt.date]:
     """Offset in calendar days -> the first official working day on or after today+offset."""
-    from service.intake.workdays import is_workday
+    from service.intake.workdays import OFFICIAL
+
+    is_workday = OFFICIAL.is_workday
 
     table = {}
     for offset in range(-90, 91):

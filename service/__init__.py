@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     config_module.check_production(app.config)
     config_module.check_thresholds(app.config)
-    config_module.load_calendar(app.config)
+    app.extensions["workdays"] = config_module.load_calendar(app.config)  # one calendar per app
 
     from service import request_limits, request_log
 

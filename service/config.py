@@ -173,21 +173,21 @@ def check_thresholds(config: dict) -> None:
         raise ConfigError(str(exc)) from exc
 
 
-def load_calendar(config: dict) -> None:
-    """The county's calendar file, checked at start-up: a bad date must stop the service, not skew deadlines."""
+def load_calendar(config: dict):
+    """The county's working-day calendar (a WorkCalendar), its file checked at start-up: a bad date must stop
+    the service, not skew deadlines."""
     import json
 
     from service.intake import workdays
 
     path = config.get("WORKDAY_CALENDAR_FILE")
     if not path:
-        workdays.use_local_calendar({})
-        return
+        return workdays.WorkCalendar()
     try:
         years = workdays.parse_calendar(json.loads(Path(path).read_text("utf-8")))
     except (OSError, ValueError) as exc:  # CalendarFileError and JSONDecodeError are ValueErrors
         raise ConfigError(f"WORKDAY_CALENDAR_FILE {path}: {exc}") from exc
-    workdays.use_local_calendar(years)
+    return workdays.WorkCalendar(years)
 
 
 def check_production(config: dict) -> None:

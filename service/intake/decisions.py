@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from service.intake import deadlines
 from service.intake import workflow as wf
 from service.intake.procedures import Procedure
+from service.intake.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,13 @@ class Decision:
 
 
 def decide(case: wf.Case, action: str, role: str, params: dict, *, today: dt.date, now: dt.datetime,
-           procedure_of: Callable[[str], Procedure]) -> Decision:
+           procedure_of: Callable[[str], Procedure], calendar: WorkCalendar) -> Decision:
     """Check the action against the case's procedure (raises when refused) and return all it changes."""
     procedure = procedure_of(case.intake)
     limits = procedure.limits(case.scheme)
     change = wf.decide(case, action, role, params, today=today, township_limit=limits.township_approval_limit,
                        procedure=procedure)
-    sets, materials = _effects(case, change, today, now, procedure_of)
+    sets, materials = _effects(case, change, today, now, procedure_of, calendar)
     note = change.data.get("reason") or change.data.get("note")
     if action == "transfer":  # every re-route, from the API or the page, is measured against the classifier
         note = note or wf.reroute_note(case.intake, change.intake, case.route)
@@ -46,15 +47,15 @@ def with_change(decision: Decision, change: wf.Change) -> Decision:
 
 
 def _effects(case: wf.Case, change: wf.Change, today: dt.date, now: dt.datetime,
-             procedure_of: Callable[[str], Procedure]) -> tuple[dict, list]:
+             procedure_of: Callable[[str], Procedure], calendar: WorkCalendar) -> tuple[dict, list]:
     data, action = change.data, change.action
     sets: dict = {"status": change.to_status, "intake": change.intake}
     materials: list = []
     paused_step, paused_final = case.paused_step_remaining, case.paused_final_remaining
     final = case.final_deadline
     if change.clock == "pause":
-        paused_step = deadlines.remaining_workdays(case.step_deadline, today)
-        paused_final = deadlines.remaining_workdays(case.final_deadline, today)
+        paused_step = deadlines.remaining_workdays(case.step_deadline, today, calendar)
+        paused_final = deadlines.remaining_workdays(case.final_deadline, today, calendar)
         final = None
         sets.update(paused_step_remaining=paused_step, paused_final_remaining=paused_final,
                     resume_status=change.from_status, final_deadline=None)
@@ -69,18 +70,19 @@ def _effects(case: wf.Case, change: wf.Change, today: dt.date, now: dt.datetime,
     procedure = procedure_of(change.intake)
     limits = procedure.limits(scheme)
     if change.clock == "restart":
-        sets.update(clock_fields(deadlines.step_deadline(procedure, change.to_status, limits, today, urgent=case.urgent),
+        sets.update(clock_fields(deadlines.step_deadline(procedure, change.to_status, limits, today, calendar,
+                                                        urgent=case.urgent),
                            change.to_status, case.urgent))
     elif change.clock == "resume":
-        sets.update(clock_fields(deadlines.resume(paused_step, today), change.to_status, case.urgent))
-        final = deadlines.resume(paused_final, today)
+        sets.update(clock_fields(deadlines.resume(paused_step, today, calendar), change.to_status, case.urgent))
+        final = deadlines.resume(paused_final, today, calendar)
         sets["final_deadline"] = final
     elif change.clock in ("pause", "stop"):
         sets.update(clock_fields(None, change.to_status, case.urgent))
     if change.clock == "resume" or action == "receive_materials":
         sets.update(paused_step_remaining=None, paused_final_remaining=None, resume_status=None)
     if change.to_status == wf.ACCEPTED and case.accepted_on is None:
-        sets.update(accepted_on=today, final_deadline=deadlines.resume(limits.total_days, today))
+        sets.update(accepted_on=today, final_deadline=deadlines.resume(limits.total_days, today, calendar))
     sets.update(_outcome(change, today))
     return sets, materials
 

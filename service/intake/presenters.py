@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from service.auth.models import StaffUser
 from service.clock import utcnow
 from service.extensions import db
-from service.intake import access, applicants, deadlines, followers, procedures
+from service.intake import access, applicants, calendars, deadlines, followers, procedures
 from service.intake import workflow as wf
 from service.intake.identity import mask_id_number, mask_name, mask_phone
 from service.intake.materials_services import material_row, missing_of
@@ -29,7 +29,7 @@ def _place(app) -> dict:
 
 
 def _clock(app, today: dt.date) -> dict:
-    left = deadlines.remaining_workdays(app.step_deadline, today) if app.status in wf.OPEN_STATES else None
+    left = deadlines.remaining_workdays(app.step_deadline, today, calendars.current()) if app.status in wf.OPEN_STATES else None
     return {
         "step_deadline": app.step_deadline.isoformat() if app.step_deadline else None,
         "final_deadline": app.final_deadline.isoformat() if app.final_deadline else None,

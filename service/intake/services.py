@@ -22,7 +22,16 @@ from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import access, applicants, approval_services, deadlines, decisions, followers, procedures
+from service.intake import (
+    access,
+    applicants,
+    approval_services,
+    calendars,
+    deadlines,
+    decisions,
+    followers,
+    procedures,
+)
 from service.intake import workflow as wf
 from service.intake.case_numbers import new_case_number, normalise
 from service.intake.identity import id_number_problem, normalise_id_number, normalise_phone, phone_problem
@@ -134,7 +143,7 @@ def _open(actor, payload, name, checked, channel, today, route, follower, also) 
         procedure = procedures.definition(app.intake, county.settings)
         app.materials = [Material(name=n) for n in procedure.materials]
         _set_clock(app, deadlines.step_deadline(procedure, wf.SUBMITTED, procedure.limits(app.scheme), today,
-                                                urgent=app.urgent))
+                                                calendars.current(), urgent=app.urgent))
         db.session.add(app)
         if follower:
             followers.follow(app, follower, "submitted")  # before the notice, so "received" reaches it
@@ -200,7 +209,7 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
 
         case = wf.case_of(app, procedure_of(app.intake))
         decision = decisions.decide(case, action, actor.role, params, today=today, now=utcnow(),
-                                    procedure_of=procedure_of)
+                                    procedure_of=procedure_of, calendar=calendars.current())
         # what the case's own record says of the step: materials owed, the amount against the means test
         decision = decisions.with_change(decision, approval_services.review_step(app, decision.change, params, today))
         if decision.change.intake != app.intake:  # a transfer may not make a second open application of one intake

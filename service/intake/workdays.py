@@ -8,9 +8,6 @@ import chinese_calendar
 
 log = logging.getLogger(__name__)
 
-# Years a county's calendar file (WORKDAY_CALENDAR_FILE) spells out: {year: (holidays, make-up workdays)}.
-# The State Council publishes next year's arrangement each autumn, before a package release carries it.
-_local_years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
 
 
 class CalendarFileError(ValueError):
@@ -48,36 +45,67 @@ def _dates(year: int, kind: str, values: object) -> frozenset[dt.date]:
     return frozenset(found)
 
 
-def use_local_calendar(years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]]) -> None:
-    _local_years.clear()
-    _local_years.update(years)
-    is_workday.cache_clear()
+class WorkCalendar:
+    """Working days: the years a county's calendar file (WORKDAY_CALENDAR_FILE) spells out, else the official
+    calendar (the chinesecalendar package), else Monday–Friday with a warning. One per app (create_app keeps
+    it in app.extensions); it never changes once built. The State Council publishes next year's arrangement
+    each autumn, before a package release carries it: that is what the file is for."""
+
+    def __init__(self, local_years: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] | None = None):
+        self._local = dict(local_years or {})
+        self.is_workday = lru_cache(maxsize=4096)(self._is_workday)
+
+    def coverage(self, year: int) -> str:
+        """'local' (the county's file), 'official' (the chinesecalendar package) or 'weekdays' (fallback)."""
+        if year in self._local:
+            return "local"
+        try:
+            chinese_calendar.is_workday(dt.date(year, 1, 1))
+            return "official"
+        except NotImplementedError:
+            return "weekdays"
+
+    def _is_workday(self, day: dt.date) -> bool:
+        local = self._local.get(day.year)
+        if local is not None:
+            holidays, workdays = local
+            return day in workdays or (day.weekday() < 5 and day not in holidays)
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            # Neither the package nor the county's file knows this year: fall back to Monday–Friday rather
+            # than stopping the service, and say so once per year.
+            _warn_uncovered(day.year)
+            return day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, days: int) -> dt.date:
+        """The date `days` working days after `start` (start itself not counted); 0 means the same day."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        current = start
+        remaining = days
+        while remaining:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return current
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative when end is before start (how far past a deadline)."""
+        if end == start:
+            return 0
+        sign = 1 if end > start else -1
+        low, high = (start, end) if sign == 1 else (end, start)
+        count = 0
+        current = low
+        while current < high:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                count += 1
+        return sign * count
 
 
-def coverage(year: int) -> str:
-    """'local' (the county's file), 'official' (the chinesecalendar package) or 'weekdays' (fallback)."""
-    if year in _local_years:
-        return "local"
-    try:
-        chinese_calendar.is_workday(dt.date(year, 1, 1))
-        return "official"
-    except NotImplementedError:
-        return "weekdays"
-
-
-@lru_cache(maxsize=4096)
-def is_workday(day: dt.date) -> bool:
-    local = _local_years.get(day.year)
-    if local is not None:
-        holidays, workdays = local
-        return day in workdays or (day.weekday() < 5 and day not in holidays)
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        # Neither the package nor the county's file knows this year: fall back to Monday–Friday rather
-        # than stopping the service, and say so once per year.
-        _warn_uncovered(day.year)
-        return day.weekday() < 5
+OFFICIAL = WorkCalendar()  # no county file: what a test or a tool without an app counts with
 
 
 @lru_cache(maxsize=64)
@@ -88,31 +116,3 @@ def _warn_uncovered(year: int) -> None:
                 '{"%(y)s": {"holidays": ["%(y)s-01-01", ...], "workdays": [...]}}, set WORKDAY_CALENDAR_FILE to '
                 "its path and restart; `flask --app service calendar` shows which years are covered",
                 {"y": year})
-
-
-def add_workdays(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days after `start` (start itself not counted); 0 means the same day."""
-    if days < 0:
-        raise ValueError("days must be >= 0")
-    current = start
-    remaining = days
-    while remaining:
-        current += dt.timedelta(days=1)
-        if is_workday(current):
-            remaining -= 1
-    return current
-
-
-def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days in (start, end]; negative when end is before start (how far past a deadline)."""
-    if end == start:
-        return 0
-    sign = 1 if end > start else -1
-    low, high = (start, end) if sign == 1 else (end, start)
-    count = 0
-    current = low
-    while current < high:
-        current += dt.timedelta(days=1)
-        if is_workday(current):
-            count += 1
-    return sign * count

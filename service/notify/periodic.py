@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from service.auth.models import StaffUser
 from service.errors import InvalidInput, NotFound
 from service.extensions import db
+from service.intake import calendars
 from service.intake import workflow as wf
 from service.intake.identity import normalise_phone, phone_problem
 from service.intake.models import Application, County, Township
-from service.intake.workdays import is_workday
 from service.notify import wording
 from service.notify.context import base_context
 from service.notify.models import SMS, Notification, StaffNotifyTarget
@@ -114,7 +114,7 @@ def _cases_line(agenda: dict) -> str:
 
 def enqueue_staff_digests(today: dt.date) -> int:
     """The morning digest for each window clerk with a notification phone, once per working day."""
-    if not is_workday(today):
+    if not calendars.current().is_workday(today):
         return 0
     targets = db.session.execute(
         select(StaffUser, StaffNotifyTarget.phone)

@@ -109,16 +109,15 @@ def _aes_key_ok(key: str) -> bool:
 
 def _calendar(config: dict) -> list[Finding]:
     from service.clock import today
-    from service.intake import workdays
 
     try:
-        config_module.load_calendar(config)
+        calendar = config_module.load_calendar(config)
     except ConfigError as exc:
         return [problem("WORKDAY_CALENDAR_FILE", str(exc), "correct the file (see README, Architecture)")]
     found = []
     year = today().year
     for y in (year, year + 1):
-        source = workdays.coverage(y)
+        source = calendar.coverage(y)
         if source == "weekdays":
             found.append(problem(f"calendar {y}", "not covered: deadlines would count Monday–Friday, ignoring "
                                                   "holidays and make-up workdays",

@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from service import clock
 from service.errors import InvalidInput
 from service.extensions import db
-from service.intake import procedures
+from service.intake import calendars, procedures
 from service.intake import workflow as wf
 from service.intake.household import Household, HouseholdMember
 from service.intake.models import Application, ApplicationEvent, Township
-from service.intake.workdays import workdays_between
 
 STATUS_GROUPS = [  # (label, statuses): the columns of the intake × township × status table
     ("待受理", (wf.SUBMITTED,)), ("办理中", (wf.ACCEPTED, wf.INVESTIGATING)), ("待补正", (wf.AWAITING,)),
@@ -118,7 +117,7 @@ def decisions(county_id: int, month: Month, township_id: int | None = None) -> l
 def days_to_decision(app: Application) -> int:
     """Working days from 受理 (or, never accepted, from the day it came in) to the decision."""
     started = app.accepted_on or clock.to_beijing(app.created_at).date()
-    return max(workdays_between(started, app.decided_on), 0)
+    return max(calendars.current().workdays_between(started, app.decided_on), 0)
 
 
 def average_days(county_id: int, month: Month, township_id: int | None = None) -> list[dict]:

@@ -44,6 +44,3 @@ def ready_county(app):
         staff.add_staff(county_id, username, role, "某某", township)
     heartbeat.Heartbeat("test-worker").beat(force=True)
     yield county_id
-    from service.intake import workdays
-
-    workdays.use_local_calendar({})  # the doctor loaded the environment's calendar file

@@ -11,6 +11,7 @@ from service.intake import deadlines
 from service.intake import workflow as wf
 from service.intake.decisions import decide
 from service.intake.procedures import definition
+from service.intake.workdays import OFFICIAL
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 NOW = dt.datetime(2026, 11, 23, 2, 0)
@@ -18,14 +19,14 @@ NOW = dt.datetime(2026, 11, 23, 2, 0)
 
 def run(case, action, role="window", today=TODAY, settings=None, **params):
     return decide(case, action, role, params, today=today, now=NOW,
-                  procedure_of=lambda intake: definition(intake, settings))
+                  procedure_of=lambda intake: definition(intake, settings), calendar=OFFICIAL)
 
 
 def test_acceptance_starts_the_step_clock_and_the_whole_procedure_clock():
     d = run(wf.Case("dibao", wf.SUBMITTED), "accept")
     assert d.sets["status"] == wf.ACCEPTED and d.sets["accepted_on"] == TODAY
     assert d.sets["step_deadline"] == dt.date(2026, 11, 26)  # 3 WD to start the investigation
-    assert d.sets["final_deadline"] == deadlines.resume(30, TODAY) and d.sets["priority"] == 1
+    assert d.sets["final_deadline"] == deadlines.resume(30, TODAY, OFFICIAL) and d.sets["priority"] == 1
 
 
 def test_public_notice_records_its_start_and_its_calendar_end():

@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from service.intake.workdays import add_workdays, is_workday, workdays_between
+from service.intake.workdays import OFFICIAL, WorkCalendar, parse_calendar
+
+is_workday, add_workdays, workdays_between = OFFICIAL.is_workday, OFFICIAL.add_workdays, OFFICIAL.workdays_between
 
 D = dt.date
 
@@ -41,7 +43,8 @@ def test_a_year_the_calendar_does_not_cover_falls_back_to_weekdays_without_crash
     from service.intake import workdays
 
     workdays._warn_uncovered.cache_clear()  # warned once per process: earlier tests may have used 2031
-    is_workday.cache_clear()
+    fresh = WorkCalendar()  # its own cache: an earlier test may have asked OFFICIAL about 2031
+    is_workday, add_workdays = fresh.is_workday, fresh.add_workdays
     assert is_workday(D(2031, 3, 3))  # a Monday
     assert not is_workday(D(2031, 3, 8))  # a Saturday
     assert add_workdays(D(2031, 3, 7), 1) == D(2031, 3, 10)
@@ -60,25 +63,21 @@ LOCAL = {"2031": {"holidays": ["2031-01-01", "2031-01-22", "2031-01-23", "2031-0
 
 @pytest.fixture
 def local_calendar():
-    from service.intake import workdays
-
-    workdays.use_local_calendar(workdays.parse_calendar(LOCAL))
-    yield workdays
-    workdays.use_local_calendar({})
+    return WorkCalendar(parse_calendar(LOCAL))
 
 
 def test_a_local_year_skips_its_holidays_and_counts_its_make_up_sunday(local_calendar):
-    assert not is_workday(D(2031, 1, 22)) and D(2031, 1, 22).weekday() == 2  # a Wednesday off
-    assert is_workday(D(2031, 1, 26)) and D(2031, 1, 26).weekday() == 6  # a Sunday worked
-    assert not is_workday(D(2031, 1, 25))  # an ordinary Saturday stays off
+    assert not local_calendar.is_workday(D(2031, 1, 22)) and D(2031, 1, 22).weekday() == 2  # a Wednesday off
+    assert local_calendar.is_workday(D(2031, 1, 26)) and D(2031, 1, 26).weekday() == 6  # a Sunday worked
+    assert not local_calendar.is_workday(D(2031, 1, 25))  # an ordinary Saturday stays off
     # Tue 1-21 + 2 working days: Wed-Fri are holidays, Sat off, the make-up Sunday, then Monday
-    assert add_workdays(D(2031, 1, 21), 2) == D(2031, 1, 27)
+    assert local_calendar.add_workdays(D(2031, 1, 21), 2) == D(2031, 1, 27)
     assert local_calendar.coverage(2031) == "local" and local_calendar.coverage(2026) == "official"
 
 
 def test_without_the_file_the_same_year_is_weekdays_again(local_calendar):
-    local_calendar.use_local_calendar({})
-    assert is_workday(D(2031, 1, 22)) and local_calendar.coverage(2031) == "weekdays"
+    assert local_calendar.coverage(2031) == "local"  # one calendar's file never reaches another
+    assert OFFICIAL.is_workday(D(2031, 1, 22)) and OFFICIAL.coverage(2031) == "weekdays"
 
 
 @pytest.mark.parametrize("data, words", [
@@ -101,7 +100,6 @@ def test_the_service_refuses_to_start_with_a_bad_file_and_uses_a_good_one(tmp_pa
 
     from service import create_app
     from service.config import ConfigError
-    from service.intake import workdays
 
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", "utf-8")
@@ -109,12 +107,28 @@ def test_the_service_refuses_to_start_with_a_bad_file_and_uses_a_good_one(tmp_pa
         create_app({"WORKDAY_CALENDAR_FILE": str(bad), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     good = tmp_path / "calendar.json"
     good.write_text(json.dumps(LOCAL), "utf-8")
-    try:
-        app = create_app({"WORKDAY_CALENDAR_FILE": str(good), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-        assert workdays.coverage(2031) == "local"
-        result = app.test_cli_runner().invoke(args=["calendar", "2031", "2026"])
-        assert result.exit_code == 0 and "本县日历文件" in result.output
-        result = app.test_cli_runner().invoke(args=["calendar", "2032"])
-        assert result.exit_code == 1 and "按周一至周五" in result.output
-    finally:
-        workdays.use_local_calendar({})
+    app = create_app({"WORKDAY_CALENDAR_FILE": str(good), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.extensions["workdays"].coverage(2031) == "local"
+    result = app.test_cli_runner().invoke(args=["calendar", "2031", "2026"])
+    assert result.exit_code == 0 and "本县日历文件" in result.output
+    result = app.test_cli_runner().invoke(args=["calendar", "2032"])
+    assert result.exit_code == 1 and "按周一至周五" in result.output
+
+
+def test_two_apps_in_one_process_keep_their_own_calendars(tmp_path):
+    # no process-global calendar: a second app without the file does not change the first one's deadlines
+    import json
+
+    from service import create_app
+    from service.intake import calendars
+
+    good = tmp_path / "calendar.json"
+    good.write_text(json.dumps(LOCAL), "utf-8")
+    with_file = create_app({"WORKDAY_CALENDAR_FILE": str(good), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with with_file.app_context():
+        assert calendars.current().add_workdays(D(2031, 1, 21), 2) == D(2031, 1, 27)
+    with without.app_context():
+        assert calendars.current().add_workdays(D(2031, 1, 21), 2) == D(2031, 1, 23)
+    with with_file.app_context():
+        assert not calendars.current().is_workday(D(2031, 1, 22))

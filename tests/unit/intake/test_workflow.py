@@ -7,6 +7,7 @@ from service.errors import Forbidden, InvalidInput, InvalidTransition
 from service.intake import workflow as wf
 from service.intake.deadlines import step_deadline
 from service.intake.procedures import definition, limits_for
+from service.intake.workdays import OFFICIAL
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -182,11 +183,11 @@ def test_closed_applications_allow_nothing():
 
 def test_step_deadlines_follow_the_intake_limits():
     dibao, procedure = limits_for("dibao"), definition("dibao")
-    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY) == dt.date(2026, 11, 26)
-    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY, urgent=True) == TODAY
-    assert step_deadline(procedure, wf.NOTICE, dibao, TODAY) == dt.date(2026, 11, 30)  # 7 calendar days
-    assert step_deadline(procedure, wf.COUNTY, dibao, TODAY) == dt.date(2026, 12, 7)  # 10 WD
-    assert step_deadline(procedure, wf.AWAITING, dibao, TODAY) is None
+    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY, OFFICIAL) == dt.date(2026, 11, 26)
+    assert step_deadline(procedure, wf.SUBMITTED, dibao, TODAY, OFFICIAL, urgent=True) == TODAY
+    assert step_deadline(procedure, wf.NOTICE, dibao, TODAY, OFFICIAL) == dt.date(2026, 11, 30)  # 7 calendar days
+    assert step_deadline(procedure, wf.COUNTY, dibao, TODAY, OFFICIAL) == dt.date(2026, 12, 7)  # 10 WD
+    assert step_deadline(procedure, wf.AWAITING, dibao, TODAY, OFFICIAL) is None
 
 
 def test_scheme_and_county_overrides_layer_on_the_defaults():
