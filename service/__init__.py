@@ -189,5 +189,8 @@ def _warm_classifier(app: Flask) -> None:
     from service.nlp import warm_up
 
     extra = [app.config["NLP_LEXICON_DIR"]] if app.config.get("NLP_LEXICON_DIR") else []
-    warm_up(app.instance_path, extra)
+    try:
+        warm_up(app.instance_path, extra)
+    except ValueError as exc:  # another app of this process loaded other county lexicons
+        raise config_module.ConfigError(f"NLP_LEXICON_DIR: {exc}") from None
     import pypinyin  # noqa: F401  (village matching's tables, loaded before the fork like jieba's)

@@ -28,6 +28,7 @@ class Engine:
 
 _lock = threading.Lock()
 _engine: Engine | None = None
+_loaded_dirs: tuple[str, ...] = ()  # what the process's classifier was loaded with
 
 
 def quiet_jieba() -> None:
@@ -64,16 +65,21 @@ def warm_up(cache_dir: str | None = None, extra_dirs: Iterable[str] = ()) -> Eng
 
     cache_dir holds jieba's prefix-dictionary cache (the app passes its instance folder) so a restart
     reads it instead of rebuilding; None uses the system temporary directory. extra_dirs are county
-    data directories read on top of the packaged lexicons. Both are used by the first call only.
+    data directories read on top of the packaged lexicons. The classifier is the process's (loaded before
+    gunicorn forks, shared copy-on-write), so another set of directories later is refused, never ignored.
     """
-    global _engine
+    global _engine, _loaded_dirs
+    wanted = tuple(os.fspath(d) for d in extra_dirs)
     engine = _engine
-    if engine is not None:
-        return engine
-    with _lock:
-        if _engine is None:
-            _engine = build_engine(cache_dir, extra_dirs)
-        return _engine
+    if engine is None:
+        with _lock:
+            if _engine is None:
+                _engine, _loaded_dirs = build_engine(cache_dir, wanted), wanted
+            engine = _engine
+    if wanted and wanted != _loaded_dirs:
+        raise ValueError(f"the classifier of this process was loaded with lexicon directories {_loaded_dirs or '(none)'}; "
+                         f"{wanted} needs its own process")
+    return engine
 
 
 def current() -> Engine:

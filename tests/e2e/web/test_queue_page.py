@@ -43,7 +43,9 @@ def test_window_clerk_sees_own_township_urgent_first_with_counts(app, county, br
 def test_overdue_is_red_and_near_is_amber(app, county, browser):
     past = beijing_today() - dt.timedelta(days=20)
     late = open_case(county, today=past, phone="13800000004", name="陈玉梅")
-    from service.intake.workdays import add_workdays, workdays_between
+    from service.intake.workdays import OFFICIAL
+
+    add_workdays, workdays_between = OFFICIAL.add_workdays, OFFICIAL.workdays_between
 
     yesterday = beijing_today() - dt.timedelta(days=1)
     while workdays_between(yesterday, beijing_today()) != 1:  # the last working day before today

@@ -4,6 +4,8 @@ import ast
 import threading
 from pathlib import Path
 
+import pytest
+
 import service.nlp.engine as engine_module
 from service.nlp import route
 from service.nlp.engine import CACHE_FILE, build_engine
@@ -57,6 +59,16 @@ def test_warm_up_is_idempotent_and_builds_once_across_threads(monkeypatch):
     assert len(calls) == 1
     assert len(results) == 8 and all(r is results[0] for r in results)
     assert engine_module.warm_up("another") is results[0]
+
+
+def test_other_county_lexicons_in_the_same_process_are_refused_not_ignored(monkeypatch):
+    monkeypatch.setattr(engine_module, "_engine", None)
+    monkeypatch.setattr(engine_module, "_loaded_dirs", ())
+    monkeypatch.setattr(engine_module, "build_engine", lambda cache_dir, extra_dirs: object())
+    loaded = engine_module.warm_up("x", ["/srv/county-a"])
+    assert engine_module.warm_up("x", ["/srv/county-a"]) is loaded and engine_module.warm_up("x") is loaded
+    with pytest.raises(ValueError, match="county-b"):
+        engine_module.warm_up("x", ["/srv/county-b"])
 
 
 def test_route_warms_up_lazily(monkeypatch, classifier):
