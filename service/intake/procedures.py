@@ -116,6 +116,12 @@ RESIDENT_LABELS = {i: d["resident_label"] for i, d in _packaged()["intakes"].ite
 SCHEMES = {i: tuple(d["schemes"]) for i, d in _packaged()["intakes"].items()}
 
 
+def waiting(status: str) -> dict:
+    """What the applicant waits for at this step: {"step": its name, "next": what comes by {due}}; {} when
+    nothing is pending (closed)."""
+    return dict(_packaged().get("waiting", {}).get(status) or {})
+
+
 def _build(intake: str, raw: dict, tells: dict, limit_overrides: dict) -> Procedure:
     return Procedure(
         intake=intake, label=raw["label"], resident_label=raw["resident_label"], schemes=dict(raw["schemes"]),

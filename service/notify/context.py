@@ -35,24 +35,17 @@ KIND_LABELS = {
     "overdue_apology": "超期致歉", "staff_digest": "工作人员每日待办", "cs_text": "客服消息",
 }
 
-# the step an application is in, as the applicant would name it (for the overdue apology)
-STEP_LABELS = {
-    wf.SUBMITTED: "决定是否受理", wf.ACCEPTED: "开始入户调查", wf.INVESTIGATING: "调查核实",
-    wf.NOTICE: "公示", wf.COUNTY: "县民政局审核确认", wf.AWAITING: "补交材料",
-}
-
+def step_label(status: str) -> str:
+    """The step an application is in, as the applicant would name it (the overdue apology)."""
+    return procedures.waiting(status).get("step") or wf.STATUS_LABELS.get(status, status)
 
 
 def next_step(status: str, due: dt.date | None) -> str:
-    d = date_cn(due)
-    return {
-        wf.SUBMITTED: f"{d}前告知是否受理",
-        wf.ACCEPTED: f"{d}前开始入户调查",
-        wf.INVESTIGATING: f"{d}前完成调查核实",
-        wf.NOTICE: f"公示到{d}结束",
-        wf.COUNTY: f"{d}前县里作出决定",
-        wf.AWAITING: "补齐材料后接着办理",
-    }.get(status, "") if d or status == wf.AWAITING else ""
+    """What comes next and by when, from the procedure definition ({due}); "" when no date is running."""
+    text = procedures.waiting(status).get("next", "")
+    if "{due}" in text and not due:
+        return ""
+    return text.replace("{due}", date_cn(due)) if due else text
 
 
 def base_context(county) -> dict:
@@ -73,7 +66,7 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
         "case_no": app.case_no,
         "intake": procedures.RESIDENT_LABELS.get(app.intake, app.intake),
         "status": wf.STATUS_LABELS.get(app.status, app.status),
-        "step": STEP_LABELS.get(app.status, wf.STATUS_LABELS.get(app.status, app.status)),
+        "step": step_label(app.status),
         "due": date_cn(due),
         "final_due": date_cn(app.final_deadline),
         "next_step": next_step(app.status, app.step_deadline),

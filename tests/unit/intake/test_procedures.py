@@ -112,3 +112,14 @@ def test_every_chat_field_of_a_definition_has_a_question_in_the_chat():
         proc = definition(intake)
         assert proc.chat_fields and set(proc.chat_fields) <= set(prompts.QUESTIONS)
         assert proc.chat_choice
+
+
+def test_every_step_an_applicant_waits_in_says_what_comes_next():
+    # the notices' 20-character fields and the overdue apology read these; a step without them says nothing
+    for intake in procedures.INTAKES:
+        for step in definition(intake).steps:
+            if step.days is not None:
+                waiting = procedures.waiting(step.status)
+                assert waiting.get("step") and waiting.get("next"), (intake, step.status)
+                assert len(waiting["next"].replace("{due}", "12月31日")) <= 20
+    assert procedures.waiting("awaiting_materials")["next"] and procedures.waiting("approved") == {}
