@@ -62,6 +62,7 @@ def _check(response, label):
         assert body and isinstance(body["error"]["message"], str) and body["error"]["message"], label
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 @pytest.mark.parametrize("username", ["county", "suntuan", "audit"])
 def test_no_operation_answers_hostile_input_with_a_500_or_a_change(client, county, username):
     login(client, "hotline")

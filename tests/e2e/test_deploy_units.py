@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.conftest import free_port
@@ -34,6 +35,7 @@ def _command(unit: str) -> list[str]:
             for a in argv]
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 def test_the_web_unit_starts_gunicorn_as_written_and_it_serves(sqlite_template, tmp_path):
     unit = _unit("relief-web.service")
     assert unit["WorkingDirectory"] == [INSTALLED] and unit["EnvironmentFile"] == ["/etc/relief/relief.env"]

@@ -7,7 +7,7 @@ from tests.e2e.browser.conftest import log_in
 from tests.e2e.browser.test_staff_journeys import _application, _outbox, _status
 from tests.integration.casework_helpers import CHILD_ID, SPOUSE_ID, an_id
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the longest journey: run by make test-slow
 
 
 def _new_dibao_case(live_server) -> str:

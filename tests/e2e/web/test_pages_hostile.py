@@ -32,6 +32,7 @@ def _urls(app, case_no):
                 yield method, url
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 @pytest.mark.parametrize("username", ["suntuan", "county", "hotline", "audit"])
 def test_no_page_or_form_answers_hostile_input_with_a_500(app, county, username):
     case_no = open_case(county)["case_no"]

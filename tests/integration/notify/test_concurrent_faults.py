@@ -70,6 +70,7 @@ def test_sends_really_overlap_and_stay_within_the_bound(notify_app, fake_wechat)
     assert 4 <= in_flight_peak(calls, 0.1) <= 6  # concurrent, and never more than NOTIFY_CONCURRENCY
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 @pytest.mark.parametrize("errcode, pause_key", [
     (45009, "NOTIFY_QUOTA_PAUSE_SECONDS"), (45047, "NOTIFY_QUOTA_PAUSE_SECONDS"), (45011, "NOTIFY_RATE_PAUSE_SECONDS"),
 ])

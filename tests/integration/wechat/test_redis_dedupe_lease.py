@@ -39,6 +39,7 @@ def _key(xml: str) -> str:
     return "wechat:seen:" + dedupe_key(message_from_dict(parse_xml(xml)))
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 def test_a_retry_takes_over_a_message_whose_first_handler_died(app, wechat, redis_store):
     for line in DIBAO:
         wechat.say(line)
@@ -65,6 +66,7 @@ def test_a_retry_waits_for_a_slow_first_handler_and_gets_its_answer(app, wechat,
     assert parse_xml(response.get_data(as_text=True))["Content"] == "第一次的回答"
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 def test_a_retry_that_finds_the_first_handler_still_busy_asks_wechat_to_come_back(app, wechat, redis_store):
     xml = inbound_xml("想申请低保", "o_resident_a")
     redis_store.set(_key(xml), PENDING, ex=30)

@@ -106,6 +106,7 @@ def test_learn_refuses_the_held_out_splits(tmp_path):
     assert not (tmp_path / "learned.tsv").exists()
 
 
+@pytest.mark.slow  # seconds each, on both databases: run by .ci/run's make test-slow
 def test_learn_writes_weights_a_classifier_reads_and_cross_validates_without_writing(tmp_path, jieba_cache):
     from service.nlp.classifier import score
     from service.nlp.engine import build_engine
