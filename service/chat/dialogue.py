@@ -59,12 +59,14 @@ class Dialogue(FormSteps):
     def handle_text(self, state: dict, text: str) -> str:
         text = A.cleaned(text)  # control and invisible characters never reach the steps
         word = A.typed(text).rstrip("。.!！ ")  # commands typed on a Chinese keyboard: 绑定 ２６… ００２Ｘ
-        if word in CANCEL:
+        leaving = state["data"].pop("leave_asked", None)  # 取消 / 重新开始 with answers given asked for a yes
+        if leaving and (A.is_yes(text) or A.read_choice(text, 2) == 1 or word in (CANCEL if leaving == "cancel" else RESTART)):
             state.update(idle())
-            return P.CANCELLED
-        if word in RESTART:
-            state.update(idle())
-            return P.ASK_NEED
+            return P.CANCELLED if leaving == "cancel" else P.ASK_NEED
+        if leaving and (A.is_no(text) or A.read_choice(text, 2) == 2 or word in {"接着填", "继续"}):
+            return P.KEPT + self.question(state)
+        if word in CANCEL or word in RESTART:
+            return self.leave(state, "cancel" if word in CANCEL else "restart")
         if word in PROGRESS or self._asks_progress(state, text):
             if state["step"] in BIND_STEPS:
                 return self.progress_while_binding(state)
@@ -78,6 +80,15 @@ class Dialogue(FormSteps):
             return self.start_bind(state, bind.group(1), bind.group(2))
         handler = getattr(self, f"on_{state['step']}", None) or self.on_idle
         return handler(state, text)
+
+    def leave(self, state: dict, how: str) -> str:
+        """A slip of the thumb must not wipe six answers an old person typed: with answers given, ask first."""
+        given = len(state["data"].get("form") or {})
+        if not given or (state["step"] not in P.QUESTIONS and state["step"] != "summary"):
+            state.update(idle())
+            return P.CANCELLED if how == "cancel" else P.ASK_NEED
+        state["data"]["leave_asked"] = how
+        return (P.CONFIRM_CANCEL if how == "cancel" else P.CONFIRM_RESTART).format(given=given)
 
     def _asks_progress(self, state: dict, text: str) -> bool:
         """批了没有 / 咋样了 / 到哪一步了 in the middle of a form: a short question, no digits, read as

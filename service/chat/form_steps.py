@@ -40,7 +40,7 @@ class FormSteps:
 
     def start_form(self, state: dict) -> str:
         state["data"]["form"] = {}
-        for leftover in ("early", "changing", "village_choices", "wipe_asked", "income_asked_again"):  # 重新填写 starts clean
+        for leftover in ("early", "changing", "village_choices", "wipe_asked", "income_asked_again", "leave_asked"):  # 重新填写 starts clean
             state["data"].pop(leftover, None)
         state["step"] = FIELDS_BY_INTAKE[state["data"]["intake"]][0]
         return "好的。" + self.question(state)

@@ -67,6 +67,8 @@ LANDLINE_NOTED = "好的，记下座机 {number}。座机收不到短信，进�
 RELATIVE_NOTED = "好的，记下{whose}的手机，有消息会打这个电话或发短信。"
 CONFIRM_WIPE = "确定要全部重填吗？已填的内容会全部清空。回复“是”全部重填；回复别的，已填的内容都保留。"
 KEPT = "好的，已填的内容都保留着。\n"
+CONFIRM_CANCEL = "您已经填了{given}项。确定不办了吗？取消后已填的内容会清空。回复 1 取消，回复 2 接着填。"
+CONFIRM_RESTART = "您已经填了{given}项。确定要全部清空、从头开始吗？回复 1 从头开始，回复 2 接着填。"
 CHANGE_FIELD = "好的，改{label}。"
 EARLY_TAKEN = "{label}也记下了。\n"
 

@@ -66,7 +66,7 @@ def test_no_nudge_too_soon_too_late_at_night_or_outside_a_form(wechat, county):
     _pause(3, wechat.openid)
     assert remind_stalled(utcnow(), beijing_hour=22) == 0  # night: the morning scan sends it
     assert remind_stalled(utcnow(), beijing_hour=7) == 0
-    wechat.say("取消")
+    wechat.conversation("取消", "1")  # a name typed: 取消 asks first
     _pause(3, wechat.openid)
     assert remind_stalled(utcnow(), beijing_hour=10) == 0  # nothing half-filled
     wechat.say("你好", openid="o_only_greeted")

@@ -209,7 +209,8 @@ def test_control_and_invisible_characters_are_stripped_before_the_steps(chat):
     chat.conversation(*DIBAO[:2])
     chat.say("张\x00秀\u200b英\x1b")
     assert chat.form["name"] == "张秀英"
-    assert chat.say("\x07取消\u200d") .startswith("好的，已取消")
+    assert "确定不办了吗" in chat.say("\x07取消\u200d")
+    assert chat.say("１").startswith("好的，已取消") and chat.step == "idle"
 
 
 def test_full_width_digits_are_read_at_every_step(chat):
@@ -232,3 +233,38 @@ def test_starting_over_at_the_summary_forgets_answers_given_early(chat):
     assert chat.step == "village"  # the phone given early was used
     chat.conversation(*DIBAO[5:], "2", "是", "张秀英", ID)
     assert chat.step == "phone" and "early" not in chat.state["data"]
+
+
+@pytest.mark.parametrize("word, asked, done", [("重新开始", "从头开始", "说说您遇到了什么困难"), ("取消", "不办了", "已取消")])
+def test_a_slipped_restart_or_cancel_mid_form_asks_before_wiping_the_answers(chat, word, asked, done):
+    chat.conversation(*DIBAO[:5])
+    form, step = dict(chat.form), chat.step
+    reply = chat.say(word)
+    assert asked in reply and "已经填了3项" in reply
+    assert chat.say("2").startswith("好的，已填的内容都保留着") and chat.form == form and chat.step == step
+    chat.say(word)
+    assert done in chat.say("是") and chat.step == "idle" and "form" not in chat.state["data"]
+
+
+def test_after_the_question_an_answer_to_the_form_is_taken_and_nothing_is_wiped(chat):
+    chat.conversation(*DIBAO[:5])
+    chat.say("重来")
+    chat.say("孙疃镇秦口村")  # the resident ignored the question and answered the form's
+    assert chat.step == "household" and chat.form["name"] == "张秀英"
+    assert "leave_asked" not in chat.state["data"]
+
+
+@pytest.mark.parametrize("word", ["取消", "重新开始"])
+def test_with_nothing_typed_yet_restart_and_cancel_act_at_once(chat, word):
+    chat.conversation(DIBAO[0])
+    assert chat.step == "confirm_intake"
+    chat.say(word)
+    assert chat.step == "idle"
+
+
+def test_at_the_summary_a_restart_asks_and_1_then_does_not_submit(chat):
+    chat.conversation(*DIBAO)
+    assert chat.step == "summary"
+    chat.say("重新开始")
+    chat.say("1")
+    assert chat.step == "idle" and not chat.ports.submitted
