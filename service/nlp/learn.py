@@ -44,7 +44,8 @@ HEADER = """\
 
 @dataclass(frozen=True)
 class Settings:
-    l2: float = 0.005
+    # chosen by leaving one dev file out: 0.001 generalised better than 0.005 on three of the four files
+    l2: float = 0.001
     epochs: int = 30
     rate: float = 0.3
     seed: int = 20261202
