@@ -169,34 +169,38 @@ class TemporaryReliefSchema(_ExplainedSchema):
     amount = fields.Integer()
 
 
-class MeansTestAnswerSchema(Schema):
+class MeansTestSummarySchema(Schema):
+    """What the means test and the approval form's computation both report."""
+    standard = fields.String()
+    counted_members = fields.Integer()
+    total_income = fields.String()
+    per_capita_income = fields.String()
+    eligible = fields.Boolean()
+    reasons = fields.List(fields.String())
+    edge_household = fields.Boolean()
+    warnings = fields.List(fields.String())
+    household_version = fields.Integer()
+    investigation_version = fields.Integer()
+
+
+class MeansTestAnswerSchema(MeansTestSummarySchema):
     case_no = fields.String()
     intake = fields.String()
-    household_version = fields.Integer()
     investigation_id = fields.Integer()
-    investigation_version = fields.Integer()
     on = fields.String(metadata={"description": "the decision date"})
     area = fields.String()
     area_label = fields.String()
-    standard = fields.String()
     standards = fields.Nested(StandardsNoteSchema)
     members = fields.List(fields.Nested(MeansTestMemberSchema))
-    counted_members = fields.Integer()
     incomes = fields.List(fields.Nested(IncomeLineSchema))
-    total_income = fields.String()
-    per_capita_income = fields.String()
     assets = fields.List(fields.Nested(AssetCheckSchema))
     assets_pass = fields.Boolean()
-    eligible = fields.Boolean()
-    reasons = fields.List(fields.String())
     benefit = fields.Nested(BenefitSchema, allow_none=True, metadata={"description": "null: not eligible"})
-    edge_household = fields.Boolean()
     edge_limit = fields.String()
     single_person = fields.List(fields.Nested(SinglePersonSchema))
     tekun = fields.Nested(TekunSchema, allow_none=True)
     temporary_relief = fields.Nested(TemporaryReliefSchema, allow_none=True)
     taper = maybe()
-    warnings = fields.List(fields.String())
     rounding = fields.String()
 
 

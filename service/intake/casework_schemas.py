@@ -20,12 +20,16 @@ from service.intake.household_terms import (
     SEVERITIES,
     VEHICLE_PURPOSES,
 )
-
-INT4 = 2**31 - 1
+from service.intake.schemas import VersionSchema
+from service.request_limits import row_id
 
 
 def _id(**kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(1, INT4), **kwargs)
+    return row_id(strict=True, **kwargs)  # JSON ids are numbers: "12" is refused, not read
+
+
+def _note() -> fields.String:
+    return fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
 
 
 class Amount(fields.Field):
@@ -56,7 +60,7 @@ class MemberSchema(Schema):
                               metadata={"description": "不传：保留已存的号码；null：清除"})
     care_level = _choice(CARE_LEVELS, allow_none=True, load_default=None)
     excluded_reason = _choice(EXCLUSIONS, allow_none=True, load_default=None)
-    excluded_note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    excluded_note = _note()
     # the flags the means test reads (household_terms.MEMBER_FLAGS)
     disability_grade_1_2 = fields.Boolean(load_default=False)
     grave_illness = fields.Boolean(load_default=False)
@@ -66,28 +70,31 @@ class MemberSchema(Schema):
 
 
 class HouseholdSchema(Schema):
-    version = fields.Integer(required=True, allow_none=True, validate=validate.Range(1, INT4),
-                             metadata={"description": "读取时的版本号；尚无家庭记录时为 null"})
+    version = row_id(required=True, allow_none=True, metadata={"description": "读取时的版本号；尚无家庭记录时为 null"})
     area = _choice(AREAS, load_default="rural")
     members = fields.List(fields.Nested(MemberSchema), required=True, validate=validate.Length(1, 30))
 
 
+def _member_id(what: str) -> fields.Integer:
+    return _id(allow_none=True, load_default=None, metadata={"description": f"家庭成员 id；全家共有的{what}不填"})
+
+
 class IncomeSchema(Schema):
-    member_id = _id(allow_none=True, load_default=None, metadata={"description": "家庭成员 id；全家共有的收入不填"})
+    member_id = _member_id("收入")
     kind = _choice(INCOME_KINDS, required=True)
     amount = Amount(required=True)
     period = _choice(PERIODS, load_default="month")
     costs = Amount(load_default=Decimal(0), metadata={"description": "经营、种植养殖、财产收入的成本（同一期间）"})
-    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    note = _note()
 
 
 class AssetSchema(Schema):
-    member_id = _id(allow_none=True, load_default=None)
+    member_id = _member_id("财产")
     kind = _choice(ASSET_KINDS, required=True)
     value = Amount(high="1000000000", load_default=Decimal(0))
     purpose = _choice(VEHICLE_PURPOSES, allow_none=True, load_default=None)
     count = fields.Integer(strict=True, load_default=1, validate=validate.Range(1, 20))
-    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    note = _note()
 
 
 class InvestigationSchema(Schema):
@@ -104,8 +111,8 @@ class InvestigationSchema(Schema):
     signed_on = fields.Date(allow_none=True, load_default=None)
 
 
-class InvestigationUpdateSchema(InvestigationSchema):
-    version = fields.Integer(required=True, validate=validate.Range(1, INT4))
+class InvestigationUpdateSchema(InvestigationSchema, VersionSchema):
+    pass
 
 
 class MeansTestArgsSchema(Schema):

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from service.api_schemas import MaterialSchema, maybe
 from service.intake import materials as mat
+from service.intake.casework_answers import MeansTestSummarySchema
 
 
 class MaterialMarkSchema(Schema):
@@ -40,19 +41,9 @@ class ProposalSchema(Schema):
     reasons = fields.List(fields.String())
 
 
-class ComputationSchema(Schema):
-    standard = fields.String()
+class ComputationSchema(MeansTestSummarySchema):
     standards_note = fields.String()
-    counted_members = fields.Integer()
-    total_income = fields.String()
-    per_capita_income = fields.String()
-    eligible = fields.Boolean()
-    reasons = fields.List(fields.String())
     benefit_explanation = maybe()
-    edge_household = fields.Boolean()
-    warnings = fields.List(fields.String())
-    household_version = fields.Integer()
-    investigation_version = fields.Integer()
 
 
 class ApprovalFormAnswerSchema(Schema):

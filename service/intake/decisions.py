@@ -102,7 +102,7 @@ def _outcome(change: wf.Change, today: dt.date) -> dict:
     if action == "close_public_notice":
         sets["notice_cleared_on"] = today
     if action == "reinvestigate":  # an objection: investigate again, then a new 公示 of its own
-        sets.update(notice_started_on=None, notice_cleared_on=None)
+        sets.update(notice_started_on=None, notice_cleared_on=None, notice_published=None)
     if action == "approve":
         sets.update(approved_amount=data["amount"], first_month=data["first_month"])
     if action == "emergency_aid":

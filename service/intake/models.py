@@ -118,6 +118,8 @@ class Application(db.Model):
     # 公示: the day it started (it runs its full term from there) and the day its end was recorded 无异议
     notice_started_on: Mapped[dt.date | None]
     notice_cleared_on: Mapped[dt.date | None]
+    # what the 公示 published when it started (name, household size, proposed amount): the board shows it all term
+    notice_published: Mapped[dict | None] = mapped_column(JSON)
     decided_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,5 +1,6 @@
 """The 公示 list for a village's (or a township's) noticeboard: the cases in 公示 now, with only what may be
-published — the name, the household size and the proposed amount (DOMAIN.md). Child welfare is never
+published — the name, the household size and the proposed amount (DOMAIN.md), as they were when the 公示
+started. Child welfare is never
 published (no 公示, to protect the child). Read-only; window staff see their own township, county staff
 the county's, and a place outside that scope answers as a missing one."""
 
@@ -53,6 +54,20 @@ def _proposed(app: Application, today: dt.date) -> int | None:
     return offered["amount"] if offered else None
 
 
+def published(app: Application, today: dt.date) -> dict:
+    """What the 公示 publishes of a case, taken when it starts and kept for its whole term: a figure that moved
+    with the standards or the household during the 7 days would not be what the village was shown."""
+    return {"name": app.contact_name or app.applicant.name, "household_size": _size(app),
+            "proposed_amount": _proposed(app, today)}
+
+
+def _shown(app: Application, today: dt.date) -> dict:
+    """The frozen figures; for a case whose 公示 started before they were kept, today's, marked as such."""
+    if app.notice_published is not None:
+        return {**app.notice_published, "frozen": True}
+    return {**published(app, today), "frozen": False}
+
+
 def _started(app_ids: list[int]) -> dict[int, dt.datetime]:
     rows = db.session.execute(select(ApplicationEvent.application_id, ApplicationEvent.created_at).where(
         ApplicationEvent.application_id.in_(app_ids), ApplicationEvent.to_status == wf.NOTICE,
@@ -74,8 +89,7 @@ def notice_list(actor: Actor, *, township_id: int | None = None, village_id: int
     apps = db.session.scalars(query).all()
     started = _started([a.id for a in apps])
     rows = [{
-        "village": a.village.name if a.village else "", "name": a.contact_name or a.applicant.name,
-        "household_size": _size(a), "proposed_amount": _proposed(a, today),
+        "village": a.village.name if a.village else "", **_shown(a, today),
         "intake": a.intake, "intake_label": wf.INTAKE_SHORT[a.intake],
         "amount_unit": "元/月" if a.intake == "dibao" else "元",
         "notice_from": to_beijing(started[a.id]).date().isoformat() if a.id in started else None,

@@ -1,7 +1,8 @@
 """One definition per intake, read by every layer: its names, the ordered steps and their rules, time
 limits, materials and the sentence the applicant reads at each step (data/procedures.json).
 
-A county overrides any part under settings["procedures"] like the notice wording (service.layered); the
+A county overrides any part under settings["procedures"] like the notice wording (service.layered), the
+waiting texts (20-character template fields, checked by problems()) as the tells; the
 older settings["time_limits"] and settings["materials"] keys still lay over it. The legal rules cannot be
 overridden away: problems() refuses a 低保 without 公示 or a child-welfare 公示. Pure: no Flask, no database.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from dataclasses import dataclass, fields, replace
+import re
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 
 NOTICE = "public_notice"  # the step the law names 公示; calendar days, never working days
 _CLOSED = ("approved", "rejected", "referred", "withdrawn")
+WAITING_MAX = 20  # the waiting texts fill WeChat template fields: one line of at most 20 characters
+_LONGEST_DUE = "12月31日"  # what {due} renders to at its longest
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")  # a template field is one line
 LEGAL = {"dibao": "required", "child_welfare": "never"}  # 公示 rules no county setting may change
 
 
@@ -65,6 +70,7 @@ class Procedure:
     limit_overrides: dict        # settings["time_limits"] of the county: {intake|scheme: {...}}
     chat_choice: str = ""        # how the chat offers it in a numbered choice
     chat_fields: tuple[str, ...] = ()  # what the chat asks, in order (service.chat.prompts.QUESTIONS keys)
+    waiting_by_status: dict = field(default_factory=dict)  # {status: {"step": ..., "next": ...}}
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -93,6 +99,11 @@ class Procedure:
                 limits = replace(limits, **clean)
         return limits
 
+    def waiting(self, status: str) -> dict:
+        """What the applicant waits for at this step: {"step": its name, "next": what comes by {due}}; {} when
+        nothing is pending (closed)."""
+        return dict(self.waiting_by_status.get(status) or {})
+
     def tells(self, status: str, context: dict) -> str:
         """The sentence the applicant reads while the application is in `status`."""
         text = layered.render(self.tells_by_status.get(status, ""), context)
@@ -116,13 +127,7 @@ RESIDENT_LABELS = {i: d["resident_label"] for i, d in _packaged()["intakes"].ite
 SCHEMES = {i: tuple(d["schemes"]) for i, d in _packaged()["intakes"].items()}
 
 
-def waiting(status: str) -> dict:
-    """What the applicant waits for at this step: {"step": its name, "next": what comes by {due}}; {} when
-    nothing is pending (closed)."""
-    return dict(_packaged().get("waiting", {}).get(status) or {})
-
-
-def _build(intake: str, raw: dict, tells: dict, limit_overrides: dict) -> Procedure:
+def _build(intake: str, raw: dict, tells: dict, waiting: dict, limit_overrides: dict) -> Procedure:
     return Procedure(
         intake=intake, label=raw["label"], resident_label=raw["resident_label"], schemes=dict(raw["schemes"]),
         steps=tuple(Step(**s) for s in raw["steps"]), materials=tuple(raw["materials"]),
@@ -131,6 +136,7 @@ def _build(intake: str, raw: dict, tells: dict, limit_overrides: dict) -> Proced
         scheme_limits=dict(raw.get("scheme_time_limits") or {}), tells_by_status={**tells, **(raw.get("tells") or {})},
         limit_overrides=limit_overrides, chat_choice=(raw.get("chat") or {}).get("choice", raw["label"]),
         chat_fields=tuple((raw.get("chat") or {}).get("fields") or ()),
+        waiting_by_status=layered.merge(copy.deepcopy(waiting), raw.get("waiting") or {}),
     )
 
 
@@ -144,13 +150,14 @@ def _merged(overrides: dict | None, legacy_materials: dict | None = None) -> dic
             if intake in data["intakes"] and isinstance(extra, dict):
                 layered.merge(data["intakes"][intake], extra)
         layered.merge(data["tells"], overrides.get("tells") or {})
+        layered.merge(data["waiting"], overrides.get("waiting") or {})
     return data
 
 
 @lru_cache(maxsize=8)
 def _default(intake: str) -> Procedure:
     data = _packaged()
-    return _build(intake, copy.deepcopy(data["intakes"][intake]), data["tells"], {})
+    return _build(intake, copy.deepcopy(data["intakes"][intake]), data["tells"], data["waiting"], {})
 
 
 def definition(intake: str, settings: dict | None = None) -> Procedure:
@@ -175,7 +182,7 @@ def _for_county(intake: str, settings_text: str) -> Procedure:
     if not overrides and not legacy_materials.get(intake) and not limits:
         return _default(intake)
     data = _merged(overrides, legacy_materials)
-    return _build(intake, data["intakes"][intake], data["tells"], limits)
+    return _build(intake, data["intakes"][intake], data["tells"], data["waiting"], limits)
 
 
 def limits_for(intake: str, scheme: str | None = None, overrides: dict | None = None) -> TimeLimits:
@@ -200,8 +207,30 @@ def problems(overrides: dict | None) -> list[str]:
     if found:
         return found
     data = _merged(overrides)
+    found += _waiting_problems(data["waiting"])
     for intake, raw in data["intakes"].items():
         found += [f"intakes.{intake}.{p}" for p in _intake_problems(intake, raw)]
+    return found
+
+
+def _waiting_problems(waiting) -> list[str]:
+    """The waiting texts fill the notices' template fields: each a non-empty line of at most 20 characters
+    once {due} is a date."""
+    if not isinstance(waiting, dict):
+        return ["waiting：应为对象"]
+    found = []
+    for status, texts in waiting.items():
+        if not isinstance(texts, dict):
+            found.append(f"waiting.{status}：应为对象（step、next）")
+            continue
+        for key, text in texts.items():
+            where = f"waiting.{status}.{key}"
+            if key not in ("step", "next"):
+                found.append(f"{where}：只能设置 step（这一步的名称）和 next（接下来的事）")
+            elif not isinstance(text, str) or not text.strip() or _CONTROL.search(text):
+                found.append(f"{where}：告知申请人的话不能为空，且只能一行")
+            elif len(text.replace("{due}", _LONGEST_DUE)) > WAITING_MAX:
+                found.append(f"{where}：模板消息每项最多 {WAITING_MAX} 个字（日期按“{_LONGEST_DUE}”计）")
     return found
 
 
@@ -229,4 +258,4 @@ def _intake_problems(intake: str, raw: dict) -> list[str]:
     for key, text in (raw.get("tells") or {}).items():
         if not isinstance(text, str) or not text.strip():
             found.append(f"tells.{key}：告知申请人的话不能为空")
-    return found
+    return found + _waiting_problems(raw.get("waiting") or {})

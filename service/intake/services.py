@@ -30,6 +30,7 @@ from service.intake import (
     deadlines,
     decisions,
     followers,
+    notice_board,
     procedures,
 )
 from service.intake import workflow as wf
@@ -214,6 +215,8 @@ def act(actor: Actor, case_no: str, action: str, params: dict, expected_version:
         decision = decisions.with_change(decision, approval_services.review_step(app, decision.change, params, today))
         if decision.change.intake != app.intake:  # a transfer may not make a second open application of one intake
             _refuse_duplicate(app.applicant, decision.change.intake, actor, None, county)
+        if action == "start_public_notice":  # the board shows these figures, as of today, for the whole term
+            decision.sets["notice_published"] = notice_board.published(app, today)
         with db.session.no_autoflush:  # one UPDATE per action, so the version moves by exactly one
             _apply(app, decision)
         _record(app, action, decision.change.from_status, actor, note=decision.note, data=decision.data)

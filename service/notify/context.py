@@ -35,14 +35,14 @@ KIND_LABELS = {
     "overdue_apology": "超期致歉", "staff_digest": "工作人员每日待办", "cs_text": "客服消息",
 }
 
-def step_label(status: str) -> str:
+def step_label(procedure: procedures.Procedure, status: str) -> str:
     """The step an application is in, as the applicant would name it (the overdue apology)."""
-    return procedures.waiting(status).get("step") or wf.STATUS_LABELS.get(status, status)
+    return procedure.waiting(status).get("step") or wf.STATUS_LABELS.get(status, status)
 
 
-def next_step(status: str, due: dt.date | None) -> str:
-    """What comes next and by when, from the procedure definition ({due}); "" when no date is running."""
-    text = procedures.waiting(status).get("next", "")
+def next_step(procedure: procedures.Procedure, status: str, due: dt.date | None) -> str:
+    """What comes next and by when, from the county's procedure definition ({due}); "" when no date is running."""
+    text = procedure.waiting(status).get("next", "")
     if "{due}" in text and not due:
         return ""
     return text.replace("{due}", date_cn(due)) if due else text
@@ -61,15 +61,16 @@ def application_context(app, county, *, overdue_deadline: dt.date | None = None)
     """Everything a template may name about `app` right now (its state after the change)."""
     requested = [m.name for m in app.materials if m.status == "requested"]
     due = overdue_deadline or app.step_deadline
+    procedure = procedures.definition(app.intake, county.settings or {})
     return {
         **base_context(county),
         "case_no": app.case_no,
         "intake": procedures.RESIDENT_LABELS.get(app.intake, app.intake),
         "status": wf.STATUS_LABELS.get(app.status, app.status),
-        "step": step_label(app.status),
+        "step": step_label(procedure, app.status),
         "due": date_cn(due),
         "final_due": date_cn(app.final_deadline),
-        "next_step": next_step(app.status, app.step_deadline),
+        "next_step": next_step(procedure, app.status, app.step_deadline),
         "township": app.township.name if app.township is not None else "",
         "materials": "、".join(requested),
         "count": len(requested),

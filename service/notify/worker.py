@@ -3,9 +3,9 @@ every NOTIFY_SCAN_SECONDS run the periodic jobs the root registered (jobs.py).
 
 Any number of workers, on any number of machines, may run against one database (see queue.py).
 Nothing here holds a database transaction open while talking to WeChat or the SMS gateway. The worker
-knows no protocol: the ports (sender.py; adapters chosen at the root) answer sent, or SendFailed with
-retry / slow down / fall back to SMS / dead. A MEDIA_FETCH row (a chat photo) goes through the media port
-the same way and its bytes are stored by media.record_stored.
+knows no protocol: the ports (sender.py; adapters chosen at the root; which one a row takes: channels.py)
+answer sent, or SendFailed with retry / slow down / fall back to SMS / dead. A MEDIA_FETCH row (a chat
+photo) goes through the media port the same way and its bytes are stored by media.record_stored.
 
 Concurrency: the main thread claims rows and records outcomes (it alone uses the database session);
 a pool of NOTIFY_CONCURRENCY sender threads only does HTTP, each send's result handed back as an
@@ -33,15 +33,12 @@ from service.clock import utcnow
 from service.extensions import db
 from service.notify import jobs, media, policy, queue, ratelimit
 from service.notify.adapters import adapters
+from service.notify.channels import Channels, NoRoute
 from service.notify.heartbeat import Heartbeat
-from service.notify.models import APPLICANT, SMS, WECHAT_MEDIA, WECHAT_TEMPLATE
-from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, Outgoing, SendFailed
+from service.notify.models import SMS, WECHAT_MEDIA
+from service.notify.sender import DEAD, FALLBACK, RETRY, SLOW_DOWN, SendFailed
 
 log = logging.getLogger(__name__)
-
-
-class NoRoute(Exception):
-    """Nowhere to send this notice (no WeChat, no phone, no gateway); dead-lettered at once."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +82,7 @@ class Worker:
         self.hold = self.concurrency + self.batch
         if slowest:
             self.hold = max(1, min(self.hold, int(slowest * self.lease / 2)))
-        self._wechat, self._sms = adapters(app).senders()
-        self._media = adapters(app).media()
+        self.channels = Channels(*adapters(app).senders(), adapters(app).media())
         self.jobs = jobs.registered(app)
         self._last_scan = float("-inf")
         self._pool: ThreadPoolExecutor | None = None
@@ -216,7 +212,7 @@ class Worker:
         """In a sender thread: wait for the account's rate limit, then send. No database here."""
         channel = job.channel
         try:
-            channel = self.route(job)
+            channel = self.channels.route(job)
             if self.stopping.is_set():
                 return Attempt(channel, held=ratelimit.STOPPED)
             # a send must start while a quarter of the lease is left, or another worker may take the row
@@ -225,8 +221,8 @@ class Worker:
             if verdict != ratelimit.OK:
                 return Attempt(channel, held=verdict)
             if channel == WECHAT_MEDIA:
-                return Attempt(channel, media=self.fetch(job))
-            return Attempt(channel, msgid=self.send(job, channel))
+                return Attempt(channel, media=self.channels.fetch(job))
+            return Attempt(channel, msgid=self.channels.send(job, channel))
         except SendFailed as exc:
             # a quota answer holds the other threads now, not when the main thread records it
             if exc.outcome == SLOW_DOWN:
@@ -267,34 +263,6 @@ class Worker:
             delay = policy.backoff_delay(job.attempts, base=self.base, cap=self.cap, rng=self.rng)
             queue.record_retry(job, now, delay=delay, error=f"内部错误：{type(exc).__name__}")
 
-    def route(self, job: queue.Job) -> str:
-        if job.channel != APPLICANT:
-            return job.channel
-        if job.openid and job.template_id:
-            return WECHAT_TEMPLATE
-        return SMS
-
-    def send(self, job: queue.Job, channel: str) -> int | None:
-        """Through the channel's port; returns WeChat's msgid where there is one, raises SendFailed."""
-        if channel != SMS:
-            return self._wechat.send(Outgoing(channel, job.idempotency_key, text=job.text, openid=job.openid,
-                                              template_id=job.template_id, fields=job.fields, url=job.url))
-        if not job.phone:
-            if job.channel != APPLICANT:
-                raise NoRoute("没有可用的手机号")
-            raise NoRoute("未配置模板消息ID（NOTIFY_TEMPLATE_ID），且申请人没有登记手机号" if job.openid
-                          else "申请人没有关注公众号，也没有登记手机号")
-        if self._sms is None:
-            raise NoRoute("未配置短信网关（SMS_GATEWAY_URL）")
-        self._sms.send(Outgoing(SMS, job.idempotency_key, text=job.sms_sign + job.text, phone=job.phone))
-        return None
-
-    def fetch(self, job: queue.Job) -> media.Media:
-        """A chat photo through the media port; raises SendFailed like a send."""
-        if self._media is None:
-            raise NoRoute("未配置微信图片下载")
-        return self._media.fetch(job.fields["media_id"])
-
     def failed(self, job: queue.Job, channel: str, exc: SendFailed) -> None:
         now, reason = self.now(), exc.reason
         if exc.outcome == SLOW_DOWN:
@@ -305,7 +273,7 @@ class Worker:
             log.warning("notification %s: %s; sends paused for %gs", job.id, reason, pause)
             return
         if exc.outcome == FALLBACK:
-            if job.phone and self._sms is not None:
+            if job.phone and self.channels.sms is not None:
                 queue.record_fallback(job, now, phone=job.phone, reason=reason)
                 log.info("notification %s: wechat refused, falling back to sms", job.id)
             else:

@@ -3,7 +3,9 @@ InvalidInput back onto the form's boxes, and what the two sections show. The che
 here only what a form cannot say in JSON (a box left blank, a number typed as text) is read in Chinese."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -189,55 +191,63 @@ def investigation_from_form(form) -> tuple[dict, list[int], list[int], dict]:
     payload["relief_severity"], known = _choice(form.get("relief_severity", ""), SEVERITIES)
     if not known:
         errors["relief_severity"] = ["请从列表中选择"]
-    payload["incomes"], incomes_at = _incomes(form, errors)
-    payload["assets"], assets_at = _assets(form, errors)
+    payload["incomes"], incomes_at = _rows(form, errors, INCOMES)
+    payload["assets"], assets_at = _rows(form, errors, ASSETS)
     return payload, incomes_at, assets_at, errors
 
 
-def _incomes(form, errors: dict) -> tuple[list[dict], list[int]]:
+class ItemRows(NamedTuple):
+    """One of the investigation's tables of rows: boxes named <prefix>-<row>-<field>, `main` the figure."""
+    prefix: str
+    count_field: str
+    default_rows: int
+    main: str
+    kinds: dict
+    kind_error: str
+    read: Callable  # (form, row prefix, the figure typed, errors) -> the row's own fields
+
+
+def _rows(form, errors: dict, table: ItemRows) -> tuple[list[dict], list[int]]:
+    """The rows that have a kind or a figure as items (member, kind, note and the table's own fields), and the
+    form row of each."""
     items, positions = [], []
-    for i in range(_count(form, "income_rows", INCOME_ROWS)):
-        p = f"inc-{i}-"
-        kind, amount = form.get(p + "kind", ""), form.get(p + "amount", "").strip()
-        if not kind and not amount:
+    for i in range(_count(form, table.count_field, table.default_rows)):
+        p = f"{table.prefix}-{i}-"
+        kind, figure = form.get(p + "kind", ""), form.get(p + table.main, "").strip()
+        if not kind and not figure:
             continue
-        if kind not in INCOME_KINDS:
-            errors[p + "kind"] = ["请选择收入类别"]
-        period = form.get(p + "period", "month")
-        if period not in PERIODS:
-            errors[p + "period"] = ["请从列表中选择"]
+        if kind not in table.kinds:
+            errors[p + "kind"] = [table.kind_error]
         items.append({"member_id": _member_id(form.get(p + "member_id", ""), p + "member_id", errors), "kind": kind,
-                      "amount": _money(amount, p + "amount", MONEY, errors), "period": period,
-                      "costs": _money(form.get(p + "costs", "").strip() or "0", p + "costs", MONEY, errors),
-                      "note": form.get(p + "note", "").strip()[:200] or None})
+                      **table.read(form, p, figure, errors), "note": form.get(p + "note", "").strip()[:200] or None})
         positions.append(i)
     return items, positions
 
 
-def _assets(form, errors: dict) -> tuple[list[dict], list[int]]:
-    items, positions = [], []
-    for i in range(_count(form, "asset_rows", ASSET_ROWS)):
-        p = f"ast-{i}-"
-        kind, value = form.get(p + "kind", ""), form.get(p + "value", "").strip()
-        if not kind and not value:
-            continue
-        if kind not in ASSET_KINDS:
-            errors[p + "kind"] = ["请选择财产类别"]
-        purpose, known = _choice(form.get(p + "purpose", ""), VEHICLE_PURPOSES)
-        if not known:
-            errors[p + "purpose"] = ["请从列表中选择"]
-        try:
-            count = bounded_int(form.get(p + "count", "").strip() or "1")
-            if not 1 <= count <= 20:
-                raise ValueError(count)
-        except ValueError:
-            errors[p + "count"] = ["数量应为 1 到 20 的整数"]
-            count = 1
-        items.append({"member_id": _member_id(form.get(p + "member_id", ""), p + "member_id", errors), "kind": kind,
-                      "value": _money(value, p + "value", VALUE, errors) or 0, "purpose": purpose, "count": count,
-                      "note": form.get(p + "note", "").strip()[:200] or None})
-        positions.append(i)
-    return items, positions
+def _income(form, p: str, amount: str, errors: dict) -> dict:
+    period = form.get(p + "period", "month")
+    if period not in PERIODS:
+        errors[p + "period"] = ["请从列表中选择"]
+    return {"amount": _money(amount, p + "amount", MONEY, errors), "period": period,
+            "costs": _money(form.get(p + "costs", "").strip() or "0", p + "costs", MONEY, errors)}
+
+
+def _asset(form, p: str, value: str, errors: dict) -> dict:
+    purpose, known = _choice(form.get(p + "purpose", ""), VEHICLE_PURPOSES)
+    if not known:
+        errors[p + "purpose"] = ["请从列表中选择"]
+    try:
+        count = bounded_int(form.get(p + "count", "").strip() or "1")
+        if not 1 <= count <= 20:
+            raise ValueError(count)
+    except ValueError:
+        errors[p + "count"] = ["数量应为 1 到 20 的整数"]
+        count = 1
+    return {"value": _money(value, p + "value", VALUE, errors) or 0, "purpose": purpose, "count": count}
+
+
+INCOMES = ItemRows("inc", "income_rows", INCOME_ROWS, "amount", INCOME_KINDS, "请选择收入类别", _income)
+ASSETS = ItemRows("ast", "asset_rows", ASSET_ROWS, "value", ASSET_KINDS, "请选择财产类别", _asset)
 
 
 def visitor_choices(case_no: str) -> list[dict]:
@@ -262,6 +272,7 @@ def context(actor, detail: dict, state: dict) -> dict | None:
     names = {m["id"]: mask_name(m["name"]) if m["relation"] == "self" else m["name"] for m in household["members"]}
     return {
         "household": household, "investigations": investigations, "names": names,
+        "member_choices": {str(m["id"]): f'{m["relation_label"]} {names[m["id"]]}' for m in household["members"] if m["id"]},
         "rows": state.get("member_rows") or member_rows(household),
         "hh_errors": state.get("hh_errors") or {}, "area": state.get("area") or household["area"],
         "revealed": state.get("revealed_member"), "visitors": visitor_choices(case_no),

@@ -2,43 +2,13 @@
 each of that applicant's applications, applications get the contact on file, and the way back works."""
 
 import datetime as dt
-import os
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from service import create_app
-from tests.conftest import BASE_CONFIG, MIGRATIONS, POSTGRES_URL, require_postgres
+from tests.integration.migration_helpers import migrate
 
 NOW = dt.datetime(2026, 11, 20, 2, 0)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def scratch_url(request, tmp_path):
-    """An empty database of its own (the shared test schema is already at head)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    require_postgres()
-    schema = f"test_m0006_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    admin.dispose()
-
-
-def migrate(url: str, revision: str, *, down: bool = False) -> None:
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        (downgrade if down else upgrade)(directory=MIGRATIONS, revision=revision)
-        from service.extensions import db
-
-        db.engine.dispose()
 
 
 def application(conn, app_id: int, case_no: str, applicant_id: int, intake: str, status: str) -> None:

@@ -26,3 +26,22 @@ def test_the_notice_page_and_csv_for_the_village_and_nobody_else(app, county, br
     assert as_user(app, "hotline").get("/staff/public-notices").status_code == 403
     reviewer = as_user(app, "county")
     assert "请选择" in reviewer.get("/staff/public-notices").text  # county staff choose a township first
+
+
+def test_a_notice_from_before_the_figures_were_kept_is_marked_on_the_page(app, county, browser):
+    from sqlalchemy import update
+
+    from service.extensions import db
+    from service.intake.models import Application
+
+    case_no = accepted(county)
+    record(county, case_no, save(county, case_no))
+    for action in ("start_investigation", "start_public_notice"):
+        services.act(county["actors"]["suntuan"], case_no, action, {}, None, today=TODAY)
+    browser.login("suntuan")
+    url = f"/staff/public-notices?village_id={county['villages']['秦口村']}"
+    assert "<td>张秀英</td>" in browser.get(url).text and 'id="notice-not-frozen"' not in browser.get(url).text
+    db.session.execute(update(Application).where(Application.case_no == case_no).values(notice_published=None))
+    db.session.commit()
+    page = browser.get(url).text
+    assert "<td>张秀英*</td>" in page and "<td>517</td>" in page and 'id="notice-not-frozen"' in page

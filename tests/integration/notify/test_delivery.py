@@ -10,8 +10,8 @@ from service.extensions import db
 from service.intake.models import Application
 from service.notify import queue
 from service.notify.adapters import adapters
+from service.notify.channels import Channels
 from service.notify.models import DEAD, PENDING, SENDING, SENT, Notification
-from service.notify.worker import Worker
 from tests.integration.notify.conftest import TEMPLATE, accepted_templates, drain, make_worker, rows
 
 
@@ -200,14 +200,14 @@ def test_an_unexpected_error_on_one_row_does_not_stop_the_others(notify_app, cas
     notify_app.config["NOTIFY_MAX_ATTEMPTS"] = 2
     cases.open(phone="13800000001")
     cases.open(phone="13800000002")
-    real_send = Worker.send
+    real_send = Channels.send
 
     def flaky(self, job, channel):
         if job.phone == "13800000001":
             raise RuntimeError("bug")
         return real_send(self, job, channel)
 
-    monkeypatch.setattr(Worker, "send", flaky)
+    monkeypatch.setattr(Channels, "send", flaky)
     drain(notify_app)
     broken, fine = rows()
     assert fine.status == SENT and [m["phone"] for m in fake_sms.sent] == ["13800000002"]

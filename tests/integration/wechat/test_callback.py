@@ -13,7 +13,7 @@ from service.wechat.callback import signed_request
 from service.wechat.crypto import MessageCrypto, signature
 from service.wechat.models import DeliveredMessage
 from service.wechat.xmlsafe import parse_xml
-from tests.integration.wechat.test_chat import DIBAO
+from tests.integration.chat.test_chat import DIBAO
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 

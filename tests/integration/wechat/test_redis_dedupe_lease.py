@@ -13,7 +13,7 @@ from service.intake.models import Application
 from service.wechat.dedupe import PENDING
 from service.wechat.messages import message_from_dict
 from service.wechat.xmlsafe import parse_xml
-from tests.integration.wechat.test_chat import DIBAO
+from tests.integration.chat.test_chat import DIBAO
 
 URL = "redis://127.0.0.1:6379/15"
 

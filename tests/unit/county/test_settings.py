@@ -50,6 +50,12 @@ def test_notify_overrides_reuse_the_wording_checks():
     assert problems("notify", {"kinds": {"received": {"title": "两\n行"}}}) == ["received.title：应为一行文字"]
 
 
+def test_procedure_overrides_check_the_waiting_texts_for_the_template_fields():
+    assert problems("procedures", {"waiting": {"accepted": {"next": "{due}前上门"}}}) == []
+    found = problems("procedures", {"waiting": {"accepted": {"next": "{due}前由两名工作人员上门了解您家的情况"}}})
+    assert found == ["waiting.accepted.next：模板消息每项最多 20 个字（日期按“12月31日”计）"]
+
+
 def test_unknown_keys_are_refused_and_none_restores_the_default():
     assert problems("time_limits", {}) == ["没有这项设置：time_limits"]
     assert problems("menu", None) == []

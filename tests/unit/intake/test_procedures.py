@@ -119,7 +119,32 @@ def test_every_step_an_applicant_waits_in_says_what_comes_next():
     for intake in procedures.INTAKES:
         for step in definition(intake).steps:
             if step.days is not None:
-                waiting = procedures.waiting(step.status)
+                waiting = definition(intake).waiting(step.status)
                 assert waiting.get("step") and waiting.get("next"), (intake, step.status)
                 assert len(waiting["next"].replace("{due}", "12月31日")) <= 20
-    assert procedures.waiting("awaiting_materials")["next"] and procedures.waiting("approved") == {}
+    dibao = definition("dibao")
+    assert dibao.waiting("awaiting_materials")["next"] and dibao.waiting("approved") == {}
+
+
+def test_a_county_overrides_the_waiting_texts_like_the_tells():
+    settings = {"procedures": {"waiting": {"investigating": {"next": "{due}前上门核实完毕"}},
+                               "intakes": {"temporary_relief": {"waiting": {"investigating": {"step": "核实情况"}}}}}}
+    assert problems(settings["procedures"]) == []
+    dibao, relief = definition("dibao", settings), definition("temporary_relief", settings)
+    assert dibao.waiting("investigating") == {"step": "调查核实", "next": "{due}前上门核实完毕"}  # the step stays
+    assert relief.waiting("investigating") == {"step": "核实情况", "next": "{due}前上门核实完毕"}
+    assert definition("dibao").waiting("investigating")["next"] == "{due}前完成调查核实"  # packaged untouched
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"waiting": {"investigating": {"next": "{due}前完成入户调查、邻里走访和收入财产核对"}}}, "最多 20 个字"),
+    ({"waiting": {"investigating": {"step": "一二三四五六七八九十一二三四五六七八九十一"}}}, "最多 20 个字"),
+    ({"intakes": {"dibao": {"waiting": {"accepted": {"next": ""}}}}}, "不能为空"),
+    ({"waiting": {"accepted": {"next": "第一行\n第二行"}}}, "只能一行"),
+    ({"waiting": {"accepted": {"remark": "备注"}}}, "只能设置 step"),
+    ({"waiting": {"accepted": "上门"}}, "应为对象"),
+])
+def test_a_waiting_text_a_template_field_cannot_hold_is_refused(overrides, words):
+    found = problems(overrides)
+    assert found and any(words in p for p in found), found
+    assert definition("dibao", {"procedures": overrides}).waiting("investigating")["next"] == "{due}前完成调查核实"

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from service.intake.procedures import definition
 from service.notify import wording
 from service.notify.context import ACTION_KINDS, application_context, next_step
 
@@ -105,9 +106,18 @@ def test_transfer_and_referral_say_who_takes_over():
 
 
 def test_next_step_names_the_date_of_each_stage():
-    assert next_step("investigating", dt.date(2026, 12, 9)) == "12月9日前完成调查核实"
-    assert next_step("public_notice", dt.date(2026, 12, 1)) == "公示到12月1日结束"
-    assert next_step("approved", None) == ""
+    dibao = definition("dibao")
+    assert next_step(dibao, "investigating", dt.date(2026, 12, 9)) == "12月9日前完成调查核实"
+    assert next_step(dibao, "public_notice", dt.date(2026, 12, 1)) == "公示到12月1日结束"
+    assert next_step(dibao, "approved", None) == ""
+
+
+def test_a_countys_waiting_texts_reach_its_notices():
+    county = SimpleNamespace(name="濉溪县", code="340621", settings={"procedures": {
+        "waiting": {"accepted": {"step": "上门走访", "next": "{due}前上门看看您家"}}}})
+    context = application_context(app_row(), county)
+    assert (context["step"], context["next_step"]) == ("上门走访", "11月26日前上门看看您家")
+    assert application_context(app_row(), COUNTY)["next_step"] == "11月26日前开始入户调查"  # other counties
 
 
 def test_a_county_rewords_a_notice_and_maps_fields_to_its_own_template():

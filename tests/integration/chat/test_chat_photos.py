@@ -6,8 +6,8 @@ from sqlalchemy import select
 from service.devtools.fake_api import sample_png
 from service.extensions import db
 from service.intake.models import Attachment, AttachmentFile
+from tests.integration.chat.test_chat import DIBAO
 from tests.integration.notify.conftest import drain, fast_config
-from tests.integration.wechat.test_chat import DIBAO
 
 
 def test_a_photo_sent_mid_form_is_attached_at_submit_and_fetched_by_the_worker(app, wechat, county,
