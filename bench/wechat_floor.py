@@ -69,8 +69,8 @@ def add_floor_routes(app: Flask) -> Flask:
 
 def create_app(config=None) -> Flask:
     """The real app (configured from the environment, as gunicorn loads it) plus /parse and /floor.
-    BENCH_DB_POOL_SIZE (bench/wechat_load.py --pool-size) tries another SQLAlchemy pool size than the app's
-    (5, SQLAlchemy's default), to measure what a pool as large as the worker's threads would save."""
+    BENCH_DB_POOL_SIZE (bench/wechat_load.py --pool-size) tries another pool size than the app's
+    (DATABASE_POOL_SIZE, 15 by default, no overflow: service/config.py)."""
     config = dict(config or {})
     if os.environ.get("BENCH_DB_POOL_SIZE"):
         options = dict(from_environment("/tmp")["SQLALCHEMY_ENGINE_OPTIONS"])

@@ -841,7 +841,8 @@ def parse_args(argv=None):
                              "`--preload -w N`")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker with --server deploy (run.sh: 8)")
     parser.add_argument("--pool-size", type=int, default=0, help="SQLAlchemy pool size per worker instead of the "
-                        "app's (5): a what-if for service/config.py (bench/wechat_floor.py, BENCH_DB_POOL_SIZE)")
+                        "app's (DATABASE_POOL_SIZE, 15): a what-if for service/config.py "
+                        "(bench/wechat_floor.py, BENCH_DB_POOL_SIZE)")
     parser.add_argument("--floor-seconds", type=float, default=10.0,
                         help="each closed-loop /floor phase (one before, one after the /wechat mix; /parse half)")
     parser.add_argument("--floor-openids", type=int, default=2000)

@@ -143,16 +143,20 @@ def _notify_settings(env: dict) -> dict:
     return settings
 
 
+DATABASE_POOL_SIZE = 15  # PostgreSQL connections a process may hold (SQLAlchemy's default pool 5 + overflow 10)
+
+
 def _engine_options(url: str, env: dict) -> dict:
     # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
     # a pooled connection a database restart killed is replaced before use, not failed on a request
     options = {"hide_parameters": True, "pool_pre_ping": True}
     if not url.startswith("sqlite"):  # SQLite's in-memory pool takes no size (and production refuses SQLite)
-        # SQLAlchemy keeps 5 per process (plus 10 at a peak), which fits PostgreSQL's default 100 connections on
-        # a 2-core node; a county that raised max_connections sets one per gunicorn thread, so a busy worker
-        # stops opening and closing them (`flask doctor` checks the sum against max_connections)
-        if env.get("DATABASE_POOL_SIZE"):
-            options["pool_size"] = _int(env["DATABASE_POOL_SIZE"], "DATABASE_POOL_SIZE", 1, 500)
+        # At most DATABASE_POOL_SIZE connections per process, each kept once opened: SQLAlchemy's default (5 kept,
+        # 10 more opened at a peak and closed when returned) made a busy worker fork a PostgreSQL backend for
+        # most requests. 15 is the same peak as before, so 4 workers and the notice worker still fit the
+        # default max_connections 100 (`flask doctor` checks the sum); a pool opens connections only as needed.
+        options["pool_size"] = _int(env.get("DATABASE_POOL_SIZE") or str(DATABASE_POOL_SIZE), "DATABASE_POOL_SIZE", 1, 500)
+        options["max_overflow"] = 0
     return options
 
 

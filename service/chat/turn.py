@@ -4,11 +4,10 @@ Every message type and event gets an answer; "" where there is nothing to say (t
 service.wechat.inbound, claims the delivery, answers `success` for "" and commits).
 """
 
-import copy
 import datetime as dt
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,42 +24,53 @@ from service.intake.identity import mask_openid
 log = logging.getLogger(__name__)
 EXPIRES = dt.timedelta(hours=24)
 RESUME_AFTER = dt.timedelta(minutes=10)
+_TABLE = Conversation.__table__
+
+
+def _create_if_missing(insert):
+    return insert(_TABLE).values(openid=bindparam("o"), step="idle", data=bindparam("d", type_=_TABLE.c.data.type),
+                                 updated_at=bindparam("at")).on_conflict_do_nothing()
+
+
+# Built once and run on the session's connection (its transaction): the turn reads the conversation as a row
+# and writes it back with one UPDATE, so the ORM's per-statement work, change tracking and deep copy are saved.
+LOCK = select(_TABLE.c.step, _TABLE.c.data, _TABLE.c.updated_at).where(_TABLE.c.openid == bindparam("o")).with_for_update()
+CREATE = {"postgresql": _create_if_missing(pg_insert), "sqlite": _create_if_missing(sqlite_insert)}
+STORE = update(_TABLE).where(_TABLE.c.openid == bindparam("o")).values(
+    step=bindparam("s"), data=bindparam("d", type_=_TABLE.c.data.type), updated_at=bindparam("at"),
+    last_inbound_at=bindparam("at"))
+FORGET = delete(_TABLE).where(_TABLE.c.openid == bindparam("o"))
 
 
 def reply(msg) -> str:
     """The answer to one message or event (a wechat InboundMessage), "" when there is nothing to say. Runs
     inside the caller's unit of work (service.wechat.inbound), which claims the delivery and commits."""
     kind = msg.event if msg.is_event else msg.msg_type
+    conn = db.session.connection()
     if kind == "unsubscribe":
-        conversation = db.session.get(Conversation, msg.from_user)
-        if conversation is not None:
-            db.session.delete(conversation)
+        conn.execute(FORGET, {"o": msg.from_user})
         return ""
-    conversation = _conversation(msg.from_user)
-    # a deep copy: the JSON column is only written when the new value differs from the loaded one
-    data, kept = _opened(copy.deepcopy(conversation.data or {}))
+    conversation = _conversation(conn, msg.from_user)
+    data, kept = _opened(conversation.data or {})  # a fresh dict from the row: changed in place freely
     state = {"step": conversation.step, "data": data}
     state["data"].pop("_meta", None)  # bind attempts were counted here before service.intake.guessing
     prefix = _lapse(conversation, state)
     ports = DatabasePorts(msg.from_user)
     dialogue = Dialogue(ports)
     answer = _answer(kind, msg, state, dialogue, ports)
-    now = utcnow()
-    conversation.step, conversation.data = state["step"], _sealed(state["data"], kept)
-    conversation.updated_at, conversation.last_inbound_at = now, now
+    db.session.connection().execute(STORE, {"o": msg.from_user, "s": state["step"],
+                                            "d": _sealed(state["data"], kept), "at": utcnow()})
     return (prefix + answer) if answer else ""
 
 
-def _conversation(openid: str) -> Conversation:
-    locked = select(Conversation).where(Conversation.openid == openid).with_for_update()
-    found = db.session.scalars(locked).first()
+def _conversation(conn, openid: str):
+    """The conversation's row (step, data, updated_at), locked until the turn's transaction ends."""
+    found = conn.execute(LOCK, {"o": openid}).first()
     if found is not None:
         return found
     # A resident's first message: insert-if-missing then lock, so two first messages never both create it.
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(Conversation).values(openid=openid, step="idle", data={}, updated_at=utcnow())
-                       .on_conflict_do_nothing())
-    return db.session.scalars(locked).one()
+    conn.execute(CREATE[conn.dialect.name], {"o": openid, "d": {}, "at": utcnow()})
+    return conn.execute(LOCK, {"o": openid}).one()
 
 
 SEALED_FIELDS = ("id_number", "guardian_id_number")  # encrypted at rest, as in the applicants table
@@ -92,7 +102,7 @@ def _sealed(data: dict, kept: dict) -> dict:
     return {**data, "form": {k: seal(k, v) for k, v in form.items()}}
 
 
-def _lapse(conversation: Conversation, state: dict) -> str:
+def _lapse(conversation, state: dict) -> str:
     if state["step"] == "idle" or conversation.updated_at is None:
         return ""
     gap = utcnow() - conversation.updated_at

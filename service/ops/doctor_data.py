@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from service.config import DATABASE_POOL_SIZE
 from service.ops.findings import HEARTBEAT_MAX_AGE, Finding, ok, problem, warning
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
@@ -59,15 +60,18 @@ def check_database(config: dict, *, now: dt.datetime | None = None) -> list[Find
 
 
 def _connections(session: Session, config: dict) -> Finding:
-    """Every gunicorn worker may hold its pool plus SQLAlchemy's 10 overflow connections at a peak."""
-    pool = (config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("pool_size", 5)
+    """Each process holds at most its pool (no overflow, service/config.py), a gunicorn worker no more than one
+    connection per thread; the notification worker and a command run beside the workers."""
+    pool = (config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("pool_size", DATABASE_POOL_SIZE)
     workers = int(os.environ.get("GUNICORN_WORKERS") or (os.cpu_count() or 1) * 2)  # deploy/gunicorn.conf.py's default
-    wanted = workers * (pool + 10) + 2 * 15  # the notification worker and a command beside them
+    per_worker = min(pool, int(os.environ.get("GUNICORN_THREADS") or 32))  # deploy/gunicorn.conf.py's default
+    wanted = workers * per_worker + 2 * pool
     allowed = int(session.execute(text("SHOW max_connections")).scalar_one())
     if wanted <= allowed:
         return ok("connections", f"PostgreSQL max_connections {allowed} ≥ {wanted} this node may open")
-    return warning("connections", f"this node may open {wanted} connections ({workers} workers × (pool {pool} + 10) "
-                   f"+ the worker) but PostgreSQL allows {allowed} (max_connections), other nodes not counted",
+    return warning("connections", f"this node may open {wanted} connections ({workers} workers × {per_worker} "
+                   f"+ 2 × {pool} for the notice worker and a command) but PostgreSQL allows {allowed} "
+                   "(max_connections), other nodes not counted",
                    "raise max_connections in postgresql.conf, or lower DATABASE_POOL_SIZE / GUNICORN_WORKERS")
 
 

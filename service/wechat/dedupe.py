@@ -17,7 +17,7 @@ import logging
 import time
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -58,19 +58,34 @@ def first_use(signature: str, body: bytes, *, standalone: bool = False) -> bool:
     return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep, standalone=standalone)
 
 
+_TABLE = DeliveredMessage.__table__
+
+
+def _insert_if_new(insert):
+    # RETURNING tells whether this insert won (the row may be another delivery's, committed or not)
+    return (insert(_TABLE).values(key=bindparam("k"), reply=bindparam("r"), created_at=bindparam("at"))
+            .on_conflict_do_nothing().returning(_TABLE.c.key))
+
+
+# Built once and run on the session's connection (its transaction): these rows carry no ORM state, so the
+# ORM's per-statement work (autoflush, identity map, building the statement) is saved on every message.
+INSERT_IF_NEW = {"postgresql": _insert_if_new(pg_insert), "sqlite": _insert_if_new(sqlite_insert)}
+STORED = select(_TABLE.c.reply).where(_TABLE.c.key == bindparam("k"))
+REMEMBER = update(_TABLE).where(_TABLE.c.key == bindparam("k")).values(reply=bindparam("r"))
+
+
 class DatabaseDedupe:
     def _insert(self, key: str, reply: str | None = None) -> bool:
-        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        # RETURNING tells whether this insert won; rowcount is unreliable for ORM-enabled inserts.
-        return db.session.execute(
-            insert(DeliveredMessage.__table__).values(key=key, reply=reply, created_at=utcnow())
-            .on_conflict_do_nothing().returning(DeliveredMessage.__table__.c.key)
-        ).first() is not None
+        conn = db.session.connection()
+        return conn.execute(INSERT_IF_NEW[conn.dialect.name], {"k": key, "r": reply, "at": utcnow()}).first() is not None
+
+    def _stored(self, key: str) -> str | None:
+        return db.session.connection().execute(STORED, {"k": key}).scalar()
 
     def claim(self, key: str) -> tuple[bool, str | None]:
         if self._insert(key):
             return True, None
-        return False, db.session.scalar(select(DeliveredMessage.reply).where(DeliveredMessage.key == key))
+        return False, self._stored(key)
 
     def first_use(self, key: str, digest: str, keep_seconds: int, *, standalone: bool = False) -> bool:
         # Recorded in the message's own transaction (inbound.handle commits it: a statement and a commit fewer
@@ -87,12 +102,10 @@ class DatabaseDedupe:
         return self._first_use(key, digest)
 
     def _first_use(self, key: str, digest: str) -> bool:
-        return self._insert(key, digest) or db.session.scalar(
-            select(DeliveredMessage.reply).where(DeliveredMessage.key == key)) == digest
+        return self._insert(key, digest) or self._stored(key) == digest
 
     def remember(self, key: str, reply: str) -> None:
-        table = DeliveredMessage.__table__
-        db.session.execute(update(table).where(table.c.key == key).values(reply=reply))
+        db.session.connection().execute(REMEMBER, {"k": key, "r": reply})
 
     def release(self, key: str) -> None:
         """The claim rolled back with the failed handling; the signature's record is written again alone."""

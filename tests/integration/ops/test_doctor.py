@@ -98,7 +98,19 @@ def test_a_pool_postgresql_cannot_serve_is_named(database_url, tmp_path, ready_c
     if not database_url.startswith("postgresql"):
         pytest.skip("max_connections is PostgreSQL's")
     monkeypatch.setenv("GUNICORN_WORKERS", "8")
+    monkeypatch.setenv("GUNICORN_THREADS", "32")
     findings = run_checks({**production_env(database_url, tmp_path), "DATABASE_POOL_SIZE": "32"}, str(tmp_path))
     found = [f for f in findings if f.check == "connections"]
-    assert found and found[0].level == "warning" and "8 workers × (pool 32 + 10)" in found[0].message
+    assert found and found[0].level == "warning" and "8 workers × 32 + 2 × 32" in found[0].message
     assert "max_connections" in found[0].fix
+
+
+def test_the_default_pool_fits_a_two_core_node_under_postgresqls_default_max_connections(
+        database_url, tmp_path, ready_county, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("max_connections is PostgreSQL's")
+    monkeypatch.setenv("GUNICORN_WORKERS", "4")  # deploy/gunicorn.conf.py's 2 × cores
+    monkeypatch.setenv("GUNICORN_THREADS", "32")
+    findings = run_checks(production_env(database_url, tmp_path), str(tmp_path))
+    found = [f for f in findings if f.check == "connections"]
+    assert found and found[0].level == "ok" and "≥ 90 " in found[0].message  # 4 × 15 + 2 × 15

@@ -68,13 +68,15 @@ def test_the_notify_workers_concurrency_and_rates_come_from_the_environment(tmp_
             from_environment(str(tmp_path), {"NOTIFY_CONCURRENCY": bad})
 
 
-def test_the_database_pool_is_sqlalchemys_unless_the_county_sizes_it(tmp_path):
-    # a pool per thread by default would ask a 2-core node for 4 × 42 connections: more than PostgreSQL's 100
+def test_the_database_pool_keeps_what_it_opens_up_to_sqlalchemys_old_peak_unless_the_county_sizes_it(tmp_path):
+    # 15 held per process (SQLAlchemy's 5 + 10 overflow, no longer closed after each peak): 4 workers and the
+    # notice worker fit a 2-core node's PostgreSQL default of 100; a pool per thread (32) would not
     postgres = {"DATABASE_URL": "postgresql://h/db"}
     options = from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "32"})["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert "pool_size" not in options and options["hide_parameters"] and options["pool_pre_ping"]
-    assert from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "8", "DATABASE_POOL_SIZE": "12"})[
-        "SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 12
+    assert (options["pool_size"], options["max_overflow"]) == (15, 0)
+    assert options["hide_parameters"] and options["pool_pre_ping"]
+    sized = from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "8", "DATABASE_POOL_SIZE": "12"})
+    assert (sized["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"], sized["SQLALCHEMY_ENGINE_OPTIONS"]["max_overflow"]) == (12, 0)
     with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
         from_environment(str(tmp_path), {**postgres, "DATABASE_POOL_SIZE": "0"})
     assert "pool_size" not in from_environment(str(tmp_path), {})["SQLALCHEMY_ENGINE_OPTIONS"]  # SQLite
