@@ -1,6 +1,6 @@
 """What the casework API answers (household, investigation, means test, county standards), declared for the
 OpenAPI document and @blp.response. The response dumps the use case's dict through these, so a key missing
-here is dropped from the answer: tests/e2e/test_casework_answers.py compares every answer with its dict."""
+here is dropped from the answer: tests/e2e/test_api_answers.py compares every answer with its dict."""
 
 from marshmallow import Schema, fields
 
