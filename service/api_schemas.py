@@ -157,11 +157,18 @@ class WaitingActionSchema(AllowedActionSchema):
     reason = fields.String(metadata={"description": "why not yet, with the day it opens (公示 runs its term)"})
 
 
+class PublishedFiguresSchema(Schema):
+    household_size = fields.Integer(allow_none=True)
+    proposed_amount = fields.Integer(allow_none=True, metadata={"description": "元/月 for 低保, 元 for 临时救助; null when not computed"})
+
+
 class PublicNoticeSchema(Schema):
     started_on = maybe(metadata={"description": "the day 公示 started (null for one started before it was recorded)"})
     ends_on = fields.String(metadata={"description": "the last day of 公示; the file may go to the county from it"})
     ended = fields.Boolean()
     cleared_on = maybe(metadata={"description": "the day its end was recorded 无异议; null until then"})
+    published = fields.Nested(PublishedFiguresSchema, allow_none=True, metadata={
+        "description": "what the 公示 shows, frozen when it started; null for one started before figures were kept"})
 
 
 class ProcedureStepSchema(Schema):

@@ -112,7 +112,16 @@ def _notice(app, case, today: dt.date) -> dict | None:
         return None
     return {"started_on": app.notice_started_on.isoformat() if app.notice_started_on else None,
             "ends_on": case.notice_ends_on.isoformat(), "ended": today >= case.notice_ends_on,
-            "cleared_on": app.notice_cleared_on.isoformat() if app.notice_cleared_on else None}
+            "cleared_on": app.notice_cleared_on.isoformat() if app.notice_cleared_on else None,
+            "published": _published_figures(app)}
+
+
+def _published_figures(app) -> dict | None:
+    """The figures posted in the village (not the name: an actor who may not see the file is not told it)."""
+    figures = app.notice_published
+    if figures is None:
+        return None
+    return {"household_size": figures.get("household_size"), "proposed_amount": figures.get("proposed_amount")}
 
 
 def _file(app, actor) -> dict | None:

@@ -162,7 +162,10 @@ def test_window_clerk_works_an_application_through_to_the_county(client, county,
     err = error_of(act("submit_to_county"), 409)
     assert err["code"] == "invalid_transition" and "已受理" in err["message"]
     for action in ("start_investigation", "start_public_notice"):
-        assert act(action).status_code == 200, action
+        answer = act(action)
+        assert answer.status_code == 200, action
+    # what the village was shown, kept in the API's answer (nothing computed yet: no amount to post)
+    assert answer.get_json()["public_notice"]["published"] == {"household_size": CALL["household_size"], "proposed_amount": None}
     early = error_of(act("submit_to_county"), 409)  # 公示 runs its full 7 days first
     assert early["code"] == "invalid_transition" and "公示期未满" in early["message"]
     with app.app_context():

@@ -59,6 +59,8 @@ def test_the_board_keeps_what_was_published_when_the_notice_started(county):
     assert notice_board.published(app, TODAY)["household_size"] == 4  # what a recomputation would now show
     assert notice_board.published(app, TODAY)["proposed_amount"] != 517
     assert _board(county) == [("张秀英", 3, 517, True)]
+    notice = services.detail(county["actors"]["suntuan"], case_no)["public_notice"]
+    assert notice["published"] == {"household_size": 3, "proposed_amount": 517}  # the case file says what was posted
     # an objection sends it back to investigation; the new 公示 publishes the figures of its own start
     services.act(county["actors"]["suntuan"], case_no, "reinvestigate", {"reason": "村民异议：家中另有老人"}, None,
                  today=TODAY)
@@ -75,6 +77,7 @@ def test_a_case_in_notice_from_before_the_figures_were_kept_shows_todays_marked_
     db.session.execute(update(Application).where(Application.case_no == case_no).values(notice_published=None))
     db.session.commit()  # as left by migration 0013 for a 公示 already running
     assert _board(county) == [("张秀英", 3, 517, False)]
+    assert services.detail(county["actors"]["suntuan"], case_no)["public_notice"]["published"] is None
 
 
 def test_a_case_without_a_computation_is_listed_without_an_amount(county):
