@@ -92,8 +92,9 @@ def _validate_call(payload: dict, *, followed: bool = False) -> dict:
 def _new_case_no(today: dt.date) -> str:
     while True:
         case_no = new_case_number(today)
-        if not db.session.scalar(select(Application.id).where(Application.case_no == case_no)):
-            return case_no
+        with db.session.no_autoflush:  # a new applicant goes in with the application: one flush, not two
+            if not db.session.scalar(select(Application.id).where(Application.case_no == case_no)):
+                return case_no
 
 
 def open_application(actor: Actor | None, payload: dict, *, channel: str, today: dt.date | None = None,
@@ -150,7 +151,8 @@ def _open(actor, payload, name, checked, channel, today, route, follower, also) 
             followers.follow(app, follower, "submitted")  # before the notice, so "received" reaches it
         labels = {"hotline": "热线来电登记", "wechat": "微信公众号申请", "window": "窗口现场申请"}
         _record(app, "submit", None, actor, note=labels.get(channel), label=None if actor else "申请人")
-        db.session.flush()
+        if app.id is None:  # the notice's subscriber flushed it already (its id orders the notices)
+            db.session.flush()
         detail = application_detail(app, actor, today=today, others=[] if new_file else None)
         if also is not None:
             also(app)

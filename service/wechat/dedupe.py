@@ -17,7 +17,7 @@ import logging
 import time
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,10 +25,12 @@ from service.clock import utcnow
 from service.extensions import db
 from service.shared_redis import fast_redis
 from service.unit_of_work import use_case
+from service.wechat.errors import Replayed
 from service.wechat.models import DeliveredMessage
 
 log = logging.getLogger(__name__)
 REPLAY_RECORD = "wechat_replay_record"  # session.info: the signature record a failed handling writes again
+PENDING_RECORD = "wechat_pending_record"  # session.info: a message's signature record, checked by its claim
 KEEP = dt.timedelta(days=2)  # far beyond WeChat's 15-second retry window
 PENDING = "\x00pending"
 RETRY_WAIT = 4.0  # seconds a retry waits for the first handler's reply: under WeChat's 5-second deadline
@@ -52,7 +54,8 @@ def dedupe_store():
 def first_use(signature: str, body: bytes, *, standalone: bool = False) -> bool:
     """False when this callback signature was already used with another body (a replay); True for its
     first use and for WeChat's retries of the same request. Kept while its timestamp can pass the window.
-    `standalone`: committed at once (the URL verification), not with the message's handling."""
+    `standalone`: committed at once (the URL verification), not with the message's handling. Without Redis
+    a message's record is checked by its claim, in the same statement: the claim raises Replayed."""
     keep = 2 * current_app.config["WECHAT_TIMESTAMP_WINDOW_SECONDS"] + 60
     digest = hashlib.sha256(body).hexdigest()
     return dedupe_store().first_use(f"sig:{signature.lower()[:64]}", digest, keep, standalone=standalone)
@@ -67,10 +70,18 @@ def _insert_if_new(insert):
             .on_conflict_do_nothing().returning(_TABLE.c.key))
 
 
+# the signature's record first, then the claim: the order the two were taken in as two statements. Text, as
+# SQLAlchemy compiles a multi-row VALUES of bound parameters again on every call (twice the CPU of two inserts)
+INSERT_BOTH_IF_NEW = text(f"INSERT INTO {_TABLE.name} (key, reply, created_at) VALUES (:sk, :sr, :at), (:k, NULL, :at) "
+                          "ON CONFLICT DO NOTHING RETURNING key").bindparams(
+    bindparam("at", type_=_TABLE.c.created_at.type))
+
+
 # Built once and run on the session's connection (its transaction): these rows carry no ORM state, so the
 # ORM's per-statement work (autoflush, identity map, building the statement) is saved on every message.
 INSERT_IF_NEW = {"postgresql": _insert_if_new(pg_insert), "sqlite": _insert_if_new(sqlite_insert)}
 STORED = select(_TABLE.c.reply).where(_TABLE.c.key == bindparam("k"))
+STORED_BOTH = select(_TABLE.c.key, _TABLE.c.reply).where(_TABLE.c.key.in_([bindparam("sk"), bindparam("k")]))
 REMEMBER = update(_TABLE).where(_TABLE.c.key == bindparam("k")).values(reply=bindparam("r"))
 
 
@@ -83,13 +94,27 @@ class DatabaseDedupe:
         return db.session.connection().execute(STORED, {"k": key}).scalar()
 
     def claim(self, key: str) -> tuple[bool, str | None]:
-        if self._insert(key):
+        db.session.info.pop(REPLAY_RECORD, None)  # an earlier message's, in a session that outlived it
+        record = db.session.info.pop(PENDING_RECORD, None)
+        if record is None:
+            if self._insert(key):
+                return True, None
+            return False, self._stored(key)
+        # one INSERT for the signature's record and the claim; one SELECT only for whichever row was there
+        conn, (signature_key, digest) = db.session.connection(), record
+        won = set(conn.execute(INSERT_BOTH_IF_NEW,
+                               {"sk": signature_key, "sr": digest, "k": key, "at": utcnow()}).scalars())
+        stored = {} if won >= {signature_key, key} else dict(conn.execute(STORED_BOTH, {"sk": signature_key, "k": key}).all())
+        if signature_key not in won and stored.get(signature_key) != digest:
+            raise Replayed("signature already used with another body")  # rolled back with the unit of work
+        db.session.info[REPLAY_RECORD] = record
+        if key in won:
             return True, None
-        return False, self._stored(key)
+        return False, stored.get(key)
 
     def first_use(self, key: str, digest: str, keep_seconds: int, *, standalone: bool = False) -> bool:
-        # Recorded in the message's own transaction (inbound.handle commits it: a statement and a commit fewer
-        # per message). WeChat's retry of the same request passes with the record or without it (same digest,
+        # Recorded in the message's own transaction by its claim, one INSERT for both rows (a statement and a
+        # commit fewer per message); the turn runs only after the check. WeChat's retry of the same request passes with the record or without it (same digest,
         # or none yet); a concurrent use of the signature waits on the uncommitted row, then compares digests;
         # a failed handling rolls the record back and `release` writes it again on its own, so a logged URL
         # still carries no other body (only a worker killed mid-turn leaves none: the retry is the same request).
@@ -98,8 +123,8 @@ class DatabaseDedupe:
                 first = self._first_use(key, digest)
                 uow.commit()
                 return first
-        db.session.info[REPLAY_RECORD] = (key, digest)
-        return self._first_use(key, digest)
+        db.session.info[PENDING_RECORD] = (key, digest)
+        return True
 
     def _first_use(self, key: str, digest: str) -> bool:
         return self._insert(key, digest) or self._stored(key) == digest

@@ -59,6 +59,9 @@ def receive():
     except dedupe.StillPending:
         log.info("wechat message still being handled by another worker; WeChat will ask again")
         return Response("", status=503)
+    except Replayed as exc:  # without Redis the message's claim checks its signature's record
+        log.warning("wechat callback refused: %s", type(exc).__name__)
+        abort(exc.http_status)
     telemetry.wechat_callback(msg, reply)
     log.info("wechat message", extra={"fields": {
         "type": msg.msg_type, "event": msg.event, "user": mask_openid(msg.from_user), "answered": reply != "success",
