@@ -41,7 +41,8 @@ def test_day_six_refused_day_seven_recorded_and_sent_on(county):
         act(county, case_no, "submit_to_county", day(6))
     detail = services.detail(county["actors"]["suntuan"], case_no, today=day(6))
     assert detail["public_notice"] == {"started_on": "2026-11-23", "ends_on": "2026-11-30", "ended": False,
-                                       "cleared_on": None}
+                                       "cleared_on": None,
+                                       "published": {"household_size": 2, "proposed_amount": None}}
     assert {w["action"] for w in detail["waiting_actions"]} == {"close_public_notice", "submit_to_county"}
     assert "公示到11月30日结束" in detail["applicant_message"]
     cleared = act(county, case_no, "close_public_notice", day(7))
