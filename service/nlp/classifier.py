@@ -40,6 +40,9 @@ SCHEME_OF_KIND = {"child": INTAKES.index("child_welfare"), "missing": -1}
 # emergency now; an emergency that stays urgent makes the message a request for help
 NOT_A_REQUEST_CONFIDENCE = 0.75
 STRONG_URGENCY = 2.0
+# except a message that is no question about the rules (progress, a complaint, thanks) telling an emergency
+# as still going on now (Urgency.present: 今晚没处住, 医院催着交钱)
+ASK = INTENTS.index("ask")
 URGENT_APPLY = 2.0
 # a progress question names a scheme when its words give it this much evidence (no priors)
 NAMED = 1.0
@@ -166,7 +169,8 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
             urgent = True
             urgent_words = urgency.words + _explain_urgent(learned)
     if urgent and intent_best != 0:
-        urgent = intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
+        urgent = (intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
+                  or (urgency.present and intent_best != ASK))
     if urgent:
         intent[0] += URGENT_APPLY
         intent_probs = _softmax(intent)
