@@ -43,6 +43,8 @@ STRONG_URGENCY = 2.0
 # except a message that is no question about the rules (progress, a complaint, thanks) telling an emergency
 # as still going on now (Urgency.present: 今晚没处住, 医院催着交钱)
 ASK = INTENTS.index("ask")
+# an urgent progress question stays one: the resident chases an application already made (and is flagged)
+PROGRESS = INTENTS.index("progress")
 URGENT_APPLY = 2.0
 # a progress question names a scheme when its words give it this much evidence (no priors)
 NAMED = 1.0
@@ -172,9 +174,10 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
         urgent = (intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
                   or (urgency.present and intent_best != ASK))
     if urgent:
-        intent[0] += URGENT_APPLY
-        intent_probs = _softmax(intent)
-        intent_best = intent_probs.index(max(intent_probs))
+        if intent_best != PROGRESS:
+            intent[0] += URGENT_APPLY
+            intent_probs = _softmax(intent)
+            intent_best = intent_probs.index(max(intent_probs))
         intake[urgent_scheme(named, urgency.kind)] += URGENT_BONUS
     intent_name = INTENTS[intent_best]
 

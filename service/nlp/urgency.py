@@ -13,8 +13,8 @@ Events of one kind add up; `now` and `need` words (医院叫交钱, 没钱, 快�
 but never make one. Urgent at URGENT_THRESHOLD.
 
 `present`: the emergency is told as still going on now, not only as what happened: a `pressing` need of
-today (医院催着交钱, 就要停药) or a counted need of shelter, food or a child's safety (今晚睡哪, 孩子一个人在家),
-in no past frame. A progress question chasing an application is urgent only then (classifier.decide).
+today (医院催着交钱, 就要停药) in no past frame, a counted need of shelter, food or a child's safety (今晚睡哪,
+孩子一个人在家), or a strong time word of now (今天, 昨晚, 前天, 马上). A progress question chasing an application is urgent only then (classifier.decide).
 """
 
 from __future__ import annotations
@@ -85,8 +85,9 @@ class _Frame:
         before = [(p, k) for p, k in markers if start < p < position and k not in ("aftermath", "after")]
         if before:
             last, marker = before[-1]
-            # a danger to a child goes on: even a weak now (爷爷上周去世，现在孩子独自在家) brings it back
-            nows = self.any_nows if kind in ONGOING else self.nows
+            # a danger to a child, or a need of shelter or food, goes on: even a weak now (爷爷上周去世，现在孩子
+            # 独自在家; 上个月交的材料 现在家里一粒米都没有了) brings it back
+            nows = self.any_nows if kind in ONGOING or kind in PRESENT_KINDS else self.nows
             # a phrase that starts with its time word (今晚…住哪) is now at its own start
             if not any(last < n <= position for n in nows):
                 return not (marker == "recent" and any(p > position for p in self.revivals))
@@ -147,5 +148,7 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
     else:
         kind = max(by_kind, key=lambda k: (min(by_kind[k], URGENT_THRESHOLD), -EVENT_KINDS.index(k)))
     score = by_kind[kind] + min(cues, CUE_CAP)
-    # present only speaks for an emergency the rules found: a lone 没人管 is no child in danger
-    return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)), present and score >= URGENT_THRESHOLD)
+    # an emergency of today or yesterday (a strong time word of now) is still going on; present only speaks
+    # for an emergency the rules found: a lone 没人管 is no child in danger
+    present = (present or bool(nows)) and score >= URGENT_THRESHOLD
+    return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)), present)

@@ -168,6 +168,8 @@ def test_a_weak_now_after_a_recent_marker_brings_back_a_child_in_danger_only():
         ("前天申请的救助到哪一步了？孩子他爹让车撞了还在医院躺着，医院催着交钱", True),
         ("救助咋样了 俺娘摔断了腿在县医院 明天就要停药了", True),
         ("孩子补助办到哪了 他娘昨天走了 娃现在一个人在家", True),
+        ("申请的救助批了没有？俺家的羊昨天夜里叫水冲走了一半", True),  # an event of yesterday is still now
+        ("救助还要等多久 俺儿子叫车撞了在医院 今天得交住院费", True),
         # only the wait goes on (到现在, 一分钱都没见着), or the need was then: the event is history
         ("上个月房子着火申请的救助，到现在钱还没到，批了没有", False),
         ("年初交的低保材料，到现在一分钱都没见着，卡在哪一步了", False),
