@@ -204,9 +204,13 @@ def problems(overrides: dict | None) -> list[str]:
     for key, extra in (overrides.get("intakes") or {}).items():
         if key not in INTAKES or not isinstance(extra, dict):
             found.append(f"intakes.{key}：没有这个救助类别")
+    for key in ("tells", "waiting"):
+        if overrides.get(key) is not None and not isinstance(overrides[key], dict):
+            found.append(f"{key}：应为对象")
     if found:
         return found
     data = _merged(overrides)
+    found += _tells_problems(data["tells"], "tells")
     found += _waiting_problems(data["waiting"])
     for intake, raw in data["intakes"].items():
         found += [f"intakes.{intake}.{p}" for p in _intake_problems(intake, raw)]
@@ -255,7 +259,18 @@ def _intake_problems(intake: str, raw: dict) -> list[str]:
     for key, value in (raw.get("time_limits") or {}).items():
         if key not in _LIMIT_NAMES or not isinstance(value, int) or value < 0:
             found.append(f"time_limits.{key}：应为不小于 0 的整数")
-    for key, text in (raw.get("tells") or {}).items():
-        if not isinstance(text, str) or not text.strip():
-            found.append(f"tells.{key}：告知申请人的话不能为空")
-    return found + _waiting_problems(raw.get("waiting") or {})
+    return found + _tells_problems(raw.get("tells") or {}, "tells") + _waiting_problems(raw.get("waiting") or {})
+
+
+def _tells_problems(tells, where: str) -> list[str]:
+    """The tells a county sets, at the top or per intake: one per known step, never empty."""
+    if not isinstance(tells, dict):
+        return [f"{where}：应为对象"]
+    known = _packaged()["tells"]
+    found = []
+    for key, text in tells.items():
+        if key not in known:
+            found.append(f"{where}.{key}：没有这个步骤（可设置：{'、'.join(known)}）")
+        elif not isinstance(text, str) or not text.strip():
+            found.append(f"{where}.{key}：告知申请人的话不能为空")
+    return found

@@ -29,13 +29,14 @@ class Normalizer:
     fillers: frozenset[str]
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _table: dict[int, str] = field(default_factory=dict, repr=False)
-    _special: re.Pattern[str] | None = field(default=None, repr=False)
+    _special: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
         # one pass: traditional to simplified, and control characters (a pasted message can carry them)
         # to spaces
         self._table = {**dict.fromkeys(_CONTROLS, " "), **self.t2s}
-        self._special = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(self._table)) + "]")
+        # a set, not a regex character class: re scans a class of 4,000 characters about 10x slower
+        self._special = frozenset(map(chr, self._table))
         if self.folds:
             # longest first: the alternation takes the first variant that matches at a position
             alternatives = []
@@ -57,7 +58,7 @@ class Normalizer:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         text = text.lower()
-        if self._special.search(text):  # most messages have neither: skip the per-character table
+        if not self._special.isdisjoint(text):  # most messages have neither: skip the per-character table
             text = text.translate(self._table)
         if self._pattern is not None:
             text = self._pattern.sub(self._plain, text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from . import segment
 from .engine import Engine
 from .lexicon import EVENT_KINDS, INTAKES, INTENTS, OTHER, SCHEMES, Cue
 from .urgency import CLAUSE_BREAKS, SENTENCE_ENDS, Signal, Urgency, judge
@@ -51,7 +52,7 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
     norm = lex.normalizer(text or "")
     # no HMM: every lexicon term is a dictionary word, and HMM could glue a one-character term (娃, 饿)
     # to its neighbour as a guessed new word
-    tokens = engine.tokenizer.lcut(norm, HMM=False)
+    tokens = segment.lcut(engine.tokenizer, norm)
 
     intake = [0.0] * len(INTAKES)
     intake[OTHER] = OTHER_PRIOR

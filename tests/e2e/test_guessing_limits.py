@@ -12,7 +12,7 @@ from service.extensions import db
 from service.intake.models import Application, ApplicationEvent
 from tests.conftest import login
 from tests.e2e.test_api import CALL
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 MISSING = "26000000000"
 

@@ -16,7 +16,7 @@ from service.intake import services
 from service.intake.identity import check_character
 from service.intake.models import Applicant, Application
 from tests.conftest import login, require_postgres
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 QUICK, FULL = 10, 100
 STEMS = "甲乙丙丁戊己庚辛壬癸"

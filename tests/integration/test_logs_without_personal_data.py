@@ -14,7 +14,7 @@ from service.request_log import JsonFormatter
 from service.unit_of_work import use_case
 from tests.conftest import login
 from tests.integration.notify.conftest import drain, fast_config
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 OPENID = "oQ7mD2kP9zX-rT4vN8wY3cL6b_H1"  # shaped like a real openid: 28 characters
 RESIDENT = {"name": "张秀英", "id_number": "11010519491231002X", "phone": "13812345678",

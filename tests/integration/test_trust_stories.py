@@ -12,7 +12,7 @@ from service.intake.models import Applicant, Application, Follower
 from service.notify.models import Notification
 from tests.conftest import login
 from tests.integration.notify.conftest import accepted_templates, drain, fast_config
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 RESIDENT_ID = "11010519491231002X"
 RESIDENT, STRANGER, CHILD = "o_resident_zhang", "o_stranger_01", "o_grown_child"

@@ -105,7 +105,7 @@ def test_places_are_imported_added_and_renamed_and_a_bad_file_shows_each_line(ap
 
 
 def test_hotline_office_hours_and_faq_reach_the_chat(app, admin, client):
-    from tests.integration.wechat.conftest import WeChat
+    from tests.wechat_client import WeChat
 
     page = admin.get("/staff/admin/settings")
     count = int(re.search(r'name="faq_count" value="(\d+)"', page.text).group(1))

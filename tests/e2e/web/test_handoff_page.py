@@ -5,7 +5,7 @@ from sqlalchemy import select
 from service.extensions import db
 from service.handoffs.models import Handoff
 from service.notify.models import Notification
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 REPORT = "我要举报村里有人骗低保<script>alert(1)</script>"
 

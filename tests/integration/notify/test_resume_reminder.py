@@ -8,7 +8,7 @@ from service.chat.models import Conversation
 from service.clock import utcnow
 from service.extensions import db
 from tests.integration.notify.conftest import make_worker
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 
 def test_the_worker_sends_one_nudge_to_a_resident_who_paused(notify_app, fake_wechat):

@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from service import create_app
 from service.config import ConfigError
 from tests.conftest import BASE_CONFIG
-from tests.integration.wechat.conftest import WeChat
+from tests.wechat_client import WeChat
 
 
 def scrape(client, **kw) -> dict:

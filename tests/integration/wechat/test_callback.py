@@ -66,7 +66,7 @@ def test_a_message_delivered_three_times_is_handled_once_and_answered_alike(wech
 def test_two_deliveries_racing_on_two_workers_create_one_application(app, county, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("the race needs PostgreSQL's concurrent transactions")
-    from tests.integration.wechat.conftest import WeChat
+    from tests.wechat_client import WeChat
 
     first = WeChat(app.test_client(), app.config["WECHAT_TOKEN"])
     for line in DIBAO:

@@ -90,6 +90,11 @@ def test_a_county_overrides_wording_and_materials_like_the_notice_templates():
                                       {"status": "approved", "name": "批准"}]}}}, "公示应在报县审核之前"),
     ({"intakes": {"elsewhere": {}}}, "没有这个救助类别"),
     ({"intakes": {"dibao": {"tells": {"accepted": ""}}}}, "不能为空"),
+    ({"tells": {"accepted": "  "}}, "tells.accepted：告知申请人的话不能为空"),
+    ({"tells": {"acepted": "已受理。"}}, "tells.acepted：没有这个步骤"),
+    ({"intakes": {"dibao": {"tells": {"approve": "批了。"}}}}, "没有这个步骤"),
+    ({"tells": "已受理"}, "tells：应为对象"),
+    ({"waiting": ["x"]}, "waiting：应为对象"),
 ])
 def test_a_county_cannot_override_the_law_away(overrides, words):
     found = problems(overrides)
