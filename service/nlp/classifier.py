@@ -40,8 +40,13 @@ SCHEME_OF_KIND = {"child": INTAKES.index("child_welfare"), "missing": -1}
 # emergency now; an emergency that stays urgent makes the message a request for help
 NOT_A_REQUEST_CONFIDENCE = 0.75
 STRONG_URGENCY = 2.0
+# except a message that is no question about the rules (progress, a complaint, thanks) telling an emergency
+# as still going on now (Urgency.present: 今晚没处住, 医院催着交钱)
+ASK = INTENTS.index("ask")
+# an urgent progress question stays one: the resident chases an application already made (and is flagged)
+PROGRESS = INTENTS.index("progress")
 URGENT_APPLY = 2.0
-# a progress question names a scheme when its words give it this much evidence (no priors)
+# a progress question names a scheme when its hand-written words give it this much evidence (no priors)
 NAMED = 1.0
 # the words of a message give less than this to every class: too unfamiliar to route, ask the resident
 THIN = 1.5
@@ -166,11 +171,13 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
             urgent = True
             urgent_words = urgency.words + _explain_urgent(learned)
     if urgent and intent_best != 0:
-        urgent = intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
+        urgent = (intent_probs[intent_best] < NOT_A_REQUEST_CONFIDENCE or urgency.score >= STRONG_URGENCY
+                  or (urgency.present and intent_best != ASK))
     if urgent:
-        intent[0] += URGENT_APPLY
-        intent_probs = _softmax(intent)
-        intent_best = intent_probs.index(max(intent_probs))
+        if intent_best != PROGRESS:
+            intent[0] += URGENT_APPLY
+            intent_probs = _softmax(intent)
+            intent_best = intent_probs.index(max(intent_probs))
         intake[urgent_scheme(named, urgency.kind)] += URGENT_BONUS
     intent_name = INTENTS[intent_best]
 
@@ -178,7 +185,9 @@ def decide(reading: Reading, lexicon: Lexicon) -> Decision:
     # ties go to the earlier intake in INTAKES, so the order there is a deliberate preference
     order = sorted(range(N_INTAKES), key=lambda i: (-probs[i], i))
     best, second = order[0], order[1]
-    scheme_named = max(words[0], words[1], words[2])
+    # a scheme is named by the hand-written words (低保, 救助, 孤儿): learned weights of question words (时候,
+    # 公示) lean to the scheme whose questions the corpus has most, and name nothing
+    scheme_named = max(named[0], named[1], named[2])
     by_rule = not urgent and (intent_name in ("thanks", "complaint")
                               or (intent_name == "progress" and scheme_named < NAMED))
     thin = max(words) < THIN and not urgent and not by_rule

@@ -29,7 +29,8 @@ EVENT_KINDS = (
     "injury", "illness", "disaster", "livelihood", "crime", "child", "breadwinner", "destitute", "missing",
     "violence", "selfharm",
 )
-CUE_KINDS = ("now", "need")
+# `pressing`: a need of today by its nature (催着交钱, 就要停药), a `need` that also tells the emergency goes on now
+CUE_KINDS = ("now", "need", "pressing")
 # words that put what follows in the past, make it long-standing or only imagined (markers.tsv)
 MARKER_KINDS = ("past", "recent", "chronic", "hypothetical", "hearsay", "aftermath", "after")
 # learned.tsv targets, in the order of Cue.learned

@@ -11,6 +11,10 @@ A message that tells the aftermath (还欠着钱, 房子修好了一半) and no 
 
 Events of one kind add up; `now` and `need` words (医院叫交钱, 没钱, 快来) add to an event that is there
 but never make one. Urgent at URGENT_THRESHOLD.
+
+`present`: the emergency is told as still going on now, not only as what happened: a `pressing` need of
+today (医院催着交钱, 就要停药) in no past frame, a counted need of shelter, food or a child's safety (今晚睡哪,
+孩子一个人在家), or a strong time word of now (今天, 昨晚, 前天, 马上). A progress question chasing an application is urgent only then (classifier.decide).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .lexicon import EVENT_KINDS
+from .lexicon import CUE_KINDS, EVENT_KINDS
 
 URGENT_THRESHOLD = 1.0
 # now and need words together never add more than this: they sharpen an event, they are not one
@@ -38,6 +42,9 @@ AFTERMATH_FACTOR = 0.5
 # sentence ends close a time frame ("去年着火了。今天又…"); clause breaks bound a marker that follows an event
 SENTENCE_ENDS = frozenset("。!?！？;；\n")
 CLAUSE_BREAKS = SENTENCE_ENDS | frozenset(",，、:： ")
+CUES = frozenset(CUE_KINDS)
+# needs that are states of now (no roof, no food, a child unprotected) rather than events that happened
+PRESENT_KINDS = frozenset({"destitute", "child"})
 
 
 class Signal(NamedTuple):
@@ -52,6 +59,7 @@ class Urgency:
     score: float
     kind: str  # the strongest kind of event, "" when none counted
     words: tuple[str, ...]  # the event words that counted, then the now and need words
+    present: bool = False  # the need is told as going on now (a pressing need, no shelter or food, a child alone)
 
     @property
     def urgent(self) -> bool:
@@ -77,9 +85,11 @@ class _Frame:
         before = [(p, k) for p, k in markers if start < p < position and k not in ("aftermath", "after")]
         if before:
             last, marker = before[-1]
-            # a danger to a child goes on: even a weak now (爷爷上周去世，现在孩子独自在家) brings it back
-            nows = self.any_nows if kind in ONGOING else self.nows
-            if not any(last < n < position for n in nows):
+            # a danger to a child, or a need of shelter or food, goes on: even a weak now (爷爷上周去世，现在孩子
+            # 独自在家; 上个月交的材料 现在家里一粒米都没有了) brings it back
+            nows = self.any_nows if kind in ONGOING or kind in PRESENT_KINDS else self.nows
+            # a phrase that starts with its time word (今晚…住哪) is now at its own start
+            if not any(last < n <= position for n in nows):
                 return not (marker == "recent" and any(p > position for p in self.revivals))
         after = [(p, k) for p, k in markers if position < p < min(end, position + AFTER + 1)]
         for p, marker in after:
@@ -95,10 +105,10 @@ class _Frame:
 def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tuple[int, bool]]) -> Urgency:
     """signals: events and cues in token order; markers: (position, kind of markers.tsv);
     breaks: (position, ends a sentence) of each clause break."""
-    if all(s.kind in ("now", "need") for s in signals):
+    if all(s.kind in CUES for s in signals):
         return NONE  # time words and needs alone are no emergency
     nows = [s.position for s in signals if s.kind == "now" and s.weight >= STRONG_NOW]
-    needs = [s.position for s in signals if s.kind == "need"]
+    needs = [s.position for s in signals if s.kind in ("need", "pressing")]
     any_nows = [s.position for s in signals if s.kind == "now"]
     frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs), any_nows)
     damped = not nows and any(k == "aftermath" for _, k in markers)
@@ -107,8 +117,11 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
     counted: list[tuple[str, str, float]] = []  # (words, kind, weight) of the events that counted
     cues = 0.0
     cue_words: list[str] = []
+    present = False
     for signal in signals:
-        if signal.kind in ("now", "need"):
+        if signal.kind in CUES:
+            if signal.kind == "pressing" and not frame.away(signal.position, "need"):
+                present = True
             if signal.words not in cue_words:
                 cues += signal.weight
                 cue_words.append(signal.words)
@@ -121,6 +134,7 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
                        and (signal.words in text or text in signal.words)), default=0.0)
         counted.append((signal.words, signal.kind, weight))
         weight = max(0.0, weight - overlap)
+        present = present or signal.kind in PRESENT_KINDS
         total = by_kind.get(signal.kind, 0.0) + weight
         by_kind[signal.kind] = min(total, KIND_CAP.get(signal.kind, total))
         words.append(signal.words)
@@ -134,4 +148,7 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
     else:
         kind = max(by_kind, key=lambda k: (min(by_kind[k], URGENT_THRESHOLD), -EVENT_KINDS.index(k)))
     score = by_kind[kind] + min(cues, CUE_CAP)
-    return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)))
+    # an emergency of today or yesterday (a strong time word of now) is still going on; present only speaks
+    # for an emergency the rules found: a lone 没人管 is no child in danger
+    present = (present or bool(nows)) and score >= URGENT_THRESHOLD
+    return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)), present)

@@ -135,3 +135,20 @@ def test_learn_writes_weights_a_classifier_reads_and_cross_validates_without_wri
     assert folds.exit_code == 0, folds.output
     assert "3-fold cross-validation, split dev_small" in folds.output and "macro-F1" in folds.output
     assert out.read_text(encoding="utf-8") == before
+
+
+def test_learn_leaves_each_file_out_in_turn_and_writes_nothing(tmp_path):
+    # each file is scored by a model learned from the other one only
+    first = [{"text": f"俺想吃低保 没有收入{i}", "intake": "dibao", "also": [], "urgent": False, "intent": "apply"}
+             for i in range(4)]
+    second = [{"text": f"俺家房子着火了 快来人{i}", "intake": "temporary_relief", "also": [], "urgent": True,
+               "intent": "apply"} for i in range(4)]
+    _write_corpus(tmp_path / "dev_one.jsonl", first)
+    _write_corpus(tmp_path / "dev_two.jsonl", second)
+    out = tmp_path / "learned.tsv"
+    result = CliRunner().invoke(nlp_cli, ["learn", "--corpus-dir", str(tmp_path), "--out", str(out), "--leave-one-out"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["dev_one", "dev_two", "pooled"]
+    assert "messages     8" in lines[-1] and "urgent recall" in lines[-1]
+    assert not out.exists()

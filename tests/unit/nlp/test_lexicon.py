@@ -49,7 +49,9 @@ def test_a_county_directory_adds_terms_and_overrides_weights(tmp_path, jieba_cac
 def test_a_county_directory_can_add_dialect_words_and_intents(tmp_path, jieba_cache):
     county = tmp_path / "county"
     _write(county, "dialect.tsv", "活命钱\t低保\n")
-    _write(county, "intents/progress.tsv", "有眉目没\t3.0\n")
+    # as strong as the packaged progress phrases (批了没 3.5, 到哪一步 4.0): 我家 leans to apply since the
+    # corpus files own-hardship questions as apply
+    _write(county, "intents/progress.tsv", "有眉目没\t4.0\n")
     engine = build_engine(jieba_cache, [str(county)])
     decision = score(engine, "俺家活命钱有眉目没")
     assert (decision.category, decision.intent) == ("dibao", "progress")

@@ -158,3 +158,36 @@ def test_a_weak_now_after_a_recent_marker_brings_back_a_child_in_danger_only():
     assert judge([weak_now, Signal(3, "child", 1.0, "独自在家")], [(0, "recent")], []).urgent
     assert not judge([weak_now, event(3)], [(0, "recent")], []).urgent
     assert route("来电人反映邻居家两个孩子父母外出打工，爷爷上周去世，现在孩子独自在家无人照顾。").urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # the emergency, or the need it left, told as going on now: urgent although a progress question
+        ("上礼拜报的房子塌了那个事批了没有，俺一家今天晚上还不知道住哪", True),
+        ("前天申请的救助到哪一步了？孩子他爹让车撞了还在医院躺着，医院催着交钱", True),
+        ("救助咋样了 俺娘摔断了腿在县医院 明天就要停药了", True),
+        ("孩子补助办到哪了 他娘昨天走了 娃现在一个人在家", True),
+        ("申请的救助批了没有？俺家的羊昨天夜里叫水冲走了一半", True),  # an event of yesterday is still now
+        ("救助还要等多久 俺儿子叫车撞了在医院 今天得交住院费", True),
+        # only the wait goes on (到现在, 一分钱都没见着), or the need was then: the event is history
+        ("上个月房子着火申请的救助，到现在钱还没到，批了没有", False),
+        ("年初交的低保材料，到现在一分钱都没见着，卡在哪一步了", False),
+        ("去年俺男人摔伤那回申请的救助，医院催着交钱那会报的，钱到底发了没", False),
+        ("我儿子上个月出车祸住院报的救助，批下来没有", False),
+    ],
+)
+def test_a_progress_question_is_urgent_when_the_emergency_goes_on_now(classifier, text, urgent):
+    decision = route(text)
+    assert decision.urgent is urgent, (text, decision)
+    if not urgent:
+        assert decision.intent == "progress", decision
+
+
+def test_present_is_a_pressing_need_or_a_state_of_now_never_a_past_one():
+    pressing = Signal(2, "pressing", 0.5, "催着交钱")
+    assert judge([event(0), pressing], [], []).present
+    assert not judge([event(1), pressing], [(0, "past")], []).present  # 去年 … 着火 … 催着交钱
+    assert judge([event(0, 1.0, "destitute", "今晚住哪")], [], []).present
+    assert not judge([event(0)], [], []).present  # an event alone tells what happened, not what goes on
+    assert not judge([event(0, 0.5, "child", "没人管")], [], []).present  # not urgent by the rules: nothing to keep
