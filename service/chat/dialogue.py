@@ -33,7 +33,7 @@ class Ports(Protocol):
 
     def classify(self, text: str, *, measure: bool = True) -> dict: ...  # route() + "ladder", "choices"
     def match_village(self, text: str) -> dict: ...  # {"matches", "suggestions": [(id, label)], "township_only"}
-    def open_application_for(self, intake: str) -> dict | None: ...  # the resident's open one of this intake
+    def open_application_for(self, intake: str | None) -> dict | None: ...  # the resident's open one (of this intake)
     def submit(self, form: dict) -> dict: ...  # application detail, or raises DomainError
     def add_note(self, case_no: str, text: str) -> None: ...
     def progress(self) -> list[dict]: ...
@@ -117,8 +117,12 @@ class Dialogue(FormSteps):
         decision = self.ports.classify(text)
         if not decision["urgent"] and decision.get("intent") == "thanks":
             return self.fmt(P.THANKS)  # 谢谢 / 辛苦了 is not a request for a person
-        if not decision["urgent"] and decision.get("intent") == "progress":
-            return self.progress_reply()  # 批了没有, 咋样了, 到哪一步了: whatever the wording
+        if decision.get("intent") == "progress":
+            if not decision["urgent"]:
+                return self.progress_reply()  # 批了没有, 咋样了, 到哪一步了: whatever the wording
+            chased = self.chase_urgent(text, decision["category"])
+            if chased:
+                return chased
         urgent_prefix = self.fmt(P.URGENT) + "\n\n" if decision["urgent"] else ""
         state["data"] = {"said": text, "urgent": decision["urgent"], "route": decision}
         if decision["category"] == "other" and not decision["urgent"]:
@@ -132,6 +136,17 @@ class Dialogue(FormSteps):
             return urgent_prefix + self.propose(state, decision["category"])
         likely = [c for c in decision["choices"] if c in INTAKES]
         return urgent_prefix + self.offer(state, likely)
+
+    def chase_urgent(self, text: str, category: str) -> str | None:
+        """批了没有 while the emergency is still on (医院今天催钱, 今晚没处住): the words go on the open
+        application and to a person, and the resident hears both; with none open, a new application is offered."""
+        existing = (self.ports.open_application_for(category) if category in INTAKES else None) \
+            or self.ports.open_application_for(None)
+        if existing is None:
+            return None
+        self.ports.add_note(existing["case_no"], text)
+        self.ports.hand_off(text, "urgent")
+        return self.fmt(P.URGENT_CHASED, case_no=existing["case_no"]) + "\n\n" + self.progress_reply()
 
     def propose(self, state: dict, intake: str) -> str:
         existing = self.ports.open_application_for(intake)

@@ -102,7 +102,7 @@ class DatabasePorts:
                 "township_only": township_only if township_only and not near else None,
                 "suggestions": [(p.village_id, p.township + p.village) for p in near]}
 
-    def open_application_for(self, intake: str) -> dict | None:
+    def open_application_for(self, intake: str | None) -> dict | None:
         return resident.open_application_of(self.openid, intake)
 
     def submit(self, data: dict) -> dict:

@@ -8,7 +8,7 @@ message (or an SMS when the 48-hour window has closed and a phone is known).
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from service.auth.actor import Actor
 from service.clock import to_beijing, utcnow
@@ -23,7 +23,8 @@ from service.unit_of_work import use_case
 ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
 STATUSES = ("open", "answered", "closed")
 STATUS_LABELS_ZH = {"open": "待回复", "answered": "已回复", "closed": "已关闭"}
-REASON_LABELS = {"asked": "居民要求转人工", "unanswered": "机器人答不了", "no_intake": "不属于三类救助"}
+REASON_LABELS = {"urgent": "紧急：申请人催办", "asked": "居民要求转人工", "unanswered": "机器人答不了",
+                 "no_intake": "不属于三类救助"}
 MAX_TEXT = 4000  # a thread longer than this keeps its beginning and the newest message
 MAX_ANSWER = 600  # WeChat customer-service texts are capped at 2,048 bytes
 CS_WINDOW = dt.timedelta(hours=48)
@@ -39,6 +40,8 @@ def record(openid: str, county_id: int, text: str, reason: str) -> None:
         db.session.add(Handoff(county_id=county_id, openid=openid, reason=reason, text=text or "（未留言）",
                                created_at=now, updated_at=now))
         return
+    if reason == "urgent":
+        open_one.reason = reason  # an emergency told later makes the whole thread urgent
     if text and not open_one.text.endswith(text):
         open_one.text = _append(open_one.text, f"{_beijing(now)} {text}")
     open_one.updated_at = now
@@ -65,9 +68,10 @@ def list_handoffs(actor: Actor, *, status: str = "open", limit: int = 50, before
     query = select(Handoff).where(Handoff.county_id == actor.county_id, Handoff.status == status)
     if before_id:
         query = query.where(Handoff.id < before_id)
-    # open ones oldest first (who has waited longest); handled ones newest first
-    order = Handoff.id.asc() if status == "open" else Handoff.id.desc()
-    rows = db.session.scalars(query.order_by(order).limit(limit)).all()
+    # open ones urgent first, then oldest first (who has waited longest); handled ones newest first
+    order = (case((Handoff.reason == "urgent", 0), else_=1), Handoff.id.asc()) if status == "open" \
+        else (Handoff.id.desc(),)
+    rows = db.session.scalars(query.order_by(*order).limit(limit)).all()
     counts = dict(db.session.execute(select(Handoff.status, func.count()).where(
         Handoff.county_id == actor.county_id).group_by(Handoff.status)).all())
     items = _rows(rows)

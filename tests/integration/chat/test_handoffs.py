@@ -142,3 +142,23 @@ def test_after_48_hours_an_answer_is_accepted_with_the_phone_on_file_for_the_sms
     assert response.status_code == 200, response.json
     [row] = db.session.scalars(select(Notification).where(Notification.kind == "cs_text")).all()
     assert (row.to_openid, row.to_phone, row.text) == (wechat.openid, "13812345678", "您好，已转给孙疃镇。")
+
+
+def test_chasing_an_application_in_an_emergency_notes_it_on_the_case_and_puts_it_first_for_staff(wechat, county, client):
+    from service.intake.models import Application, ApplicationEvent
+
+    wechat.say(REPORT, openid="o_someone_else")  # an older, ordinary thread
+    reply = wechat.conversation("俺家老汉瘫在床上好几年了，想吃低保", "1", "张秀英", "11010519491231002X",
+                                "13812345678", "孙疃镇秦口村", "2", "不知道", "0", "1")[-1]
+    case_no = reply.split("案件号：")[1][:11]
+    chase = "俺的低保批了没有 老汉今天又犯病住院了 医院催着交钱"
+    answer = wechat.say(chase)
+    assert answer.startswith("您说的情况很紧急") and f"补充到申请 {case_no}" in answer
+    app = db.session.scalars(select(Application).where(Application.case_no == case_no)).one()
+    notes = db.session.scalars(select(ApplicationEvent.note).where(
+        ApplicationEvent.application_id == app.id, ApplicationEvent.action == "resident_note")).all()
+    assert notes == [chase]
+    login(client, "hotline")
+    first = client.get("/api/v1/handoffs").json["items"][0]
+    assert first["text"] == chase and first["cases"][0]["case_no"] == case_no  # urgent before the older one
+    assert first["reason_label"] == "紧急：申请人催办"

@@ -50,9 +50,10 @@ class FakePorts:
                 "township_only": township_only if township_only and not near else None,
                 "suggestions": [(p.village_id, p.township + p.village) for p in near]}
 
-    def open_application_for(self, intake: str) -> dict | None:
-        return next(({"case_no": a["case_no"], "intake": intake, "status_label": "待受理",
-                      "name": mask_name(a["name"])} for a in self.applications if a["intake"] == intake), None)
+    def open_application_for(self, intake: str | None) -> dict | None:
+        return next(({"case_no": a["case_no"], "intake": a["intake"], "status_label": "待受理",
+                      "name": mask_name(a["name"])} for a in reversed(self.applications)
+                     if intake is None or a["intake"] == intake), None)
 
     def submit(self, data: dict) -> dict:
         payload, route_info = application_payload(data)

@@ -32,6 +32,32 @@ def test_a_progress_question_mid_form_answers_progress_and_asks_the_same_questio
     assert not chat.ports.handoffs
 
 
+@pytest.mark.parametrize("words", ["俺申请的救助到哪一步了，房子昨晚塌了，今晚一家人没处住",
+                                   "低保批下来没有啊 俺娘今天又犯病了 拿药的钱都凑不出来"])
+def test_chasing_an_application_while_the_emergency_is_still_on_reaches_a_person(chat, words):
+    chat.conversation(*DIBAO, "1")
+    reply = chat.say(words)
+    assert reply.startswith("您说的情况很紧急") and "120" in reply  # the emergency first, with who to call
+    assert "补充到申请 26120000001" in reply and "待受理" in reply  # then where the application stands
+    assert chat.ports.notes == [("26120000001", words)]
+    assert chat.ports.handoffs == [(words, "urgent")]
+    assert chat.step == "idle" and len(chat.ports.submitted) == 1  # no second application started
+
+
+def test_an_urgent_progress_question_with_nothing_applied_for_offers_an_application(chat):
+    reply = chat.say("俺申请的救助到哪一步了，房子昨晚塌了，今晚一家人没处住")
+    assert reply.startswith("您说的情况很紧急") and "临时救助" in reply
+    assert chat.step in ("confirm_intake", "choose_intake")
+    assert not chat.ports.notes and not chat.ports.handoffs
+
+
+def test_a_calm_progress_question_only_answers_progress(chat):
+    chat.conversation(*DIBAO, "1")
+    reply = chat.say("俺那个低保批了没有")
+    assert "26120000001" in reply and "紧急" not in reply
+    assert not chat.ports.notes and not chat.ports.handoffs
+
+
 def test_an_answer_that_looks_like_a_question_is_still_an_answer(chat):
     chat.conversation(*DIBAO[:8])
     chat.say("老汉瘫了好几年，申请批了没有也不知道，家里没收入")
