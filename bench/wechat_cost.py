@@ -37,6 +37,8 @@ def main(argv=None) -> int:
     parser.add_argument("--floor-requests", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-dump", metavar="FILE", default="", help="with --profile: also write the raw "
+                        "cProfile stats there (pstats.Stats(FILE) to read callers and callees)")
     parser.add_argument("--show", metavar="KIND", action="append", default=[],
                         help="list the SQL statements of the first message of this kind (e.g. submit, field)")
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
@@ -149,6 +151,8 @@ def measure(args, database_url: str) -> str:
     if profile:
         stream = io.StringIO()
         stats = pstats.Stats(profile, stream=stream)
+        if args.profile_dump:
+            stats.dump_stats(args.profile_dump)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(60)
         lines += ["", stream.getvalue()]
