@@ -6,7 +6,7 @@ the file confirms the new value into it or rejects it. Both decisions are audite
 """
 
 from flask import current_app
-from sqlalchemy import bindparam, case, or_, select
+from sqlalchemy import bindparam, case, or_, select, union_all
 
 from service.auth import audit
 from service.auth.actor import Actor
@@ -27,16 +27,23 @@ def protector():
 
 
 def _match_statement(by_id: bool, by_contact: bool):
-    """One query: the file with this ID number first, else the oldest file matching the name and phone."""
-    wanted = [Applicant.id_number_hash == bindparam("id_hash")] if by_id else []
-    if by_contact:  # the name and phone on the file, or given with one of its applications
-        by_application = select(Application.applicant_id).where(Application.contact_phone == bindparam("phone"),
-                                                                Application.contact_name == bindparam("name"))
-        contact = or_((Applicant.phone == bindparam("phone")) & (Applicant.name == bindparam("name")),
-                      Applicant.id.in_(by_application))
-        wanted.append(contact & Applicant.id_number_hash.is_(None) if by_id else contact)
-    by_id_first = [case((Applicant.id_number_hash == bindparam("id_hash"), 0), else_=1)] if by_id else []
-    return select(Applicant).where(or_(*wanted)).order_by(*by_id_first, Applicant.id).limit(1)
+    """One query: the file with this ID number first, else the oldest file matching the name and phone. The
+    candidates are a union of index look-ups (ID hash; file's phone; applications' phone), so the database
+    never walks every file without an ID number, as an OR across the three made it do."""
+    if not by_contact:
+        return select(Applicant).where(Applicant.id_number_hash == bindparam("id_hash")).limit(1)
+    phone, name = bindparam("phone"), bindparam("name")
+    candidates = [select(Applicant.id).where(Applicant.phone == phone, Applicant.name == name),
+                  select(Application.applicant_id).where(Application.contact_phone == phone,
+                                                         Application.contact_name == name)]
+    if not by_id:
+        return select(Applicant).where(Applicant.id.in_(union_all(*candidates))).order_by(Applicant.id).limit(1)
+    id_hash = bindparam("id_hash")
+    candidates.append(select(Applicant.id).where(Applicant.id_number_hash == id_hash))
+    # by contact only among files without an ID number: a different ID on file is a different person
+    return (select(Applicant).where(Applicant.id.in_(union_all(*candidates)),
+                                    or_(Applicant.id_number_hash == id_hash, Applicant.id_number_hash.is_(None)))
+            .order_by(case((Applicant.id_number_hash == id_hash, 0), else_=1), Applicant.id).limit(1))
 
 
 # built once per shape (ID number given or not, phone given or not): not built and walked on every submit
