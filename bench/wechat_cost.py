@@ -7,7 +7,9 @@ Prepares a fresh database exactly as bench/wechat_load.py does (PostgreSQL: `rel
 no second process), interleaving residents as the load run does. For each message kind it reports the CPU
 time of this process (time.process_time, so other jobs on the machine barely move it) and the SQL
 statements executed; GET /livez and GET /healthz (one `SELECT 1`) are the floors. --profile adds a cProfile
-(CPU clock) of the /wechat messages, by own time and by cumulative time.
+(CPU clock) of the /wechat messages, by own time and by cumulative time. --db-cpu (PostgreSQL on this host)
+adds the CPU of the database backend per request kind, read from /proc in clock ticks (10 ms), so only its
+average over many requests means anything.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def main(argv=None) -> int:
     parser.add_argument("--floor-requests", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--db-cpu", action="store_true", help="PostgreSQL on this host: also the CPU of the "
+                        "database backends per request kind (/proc, clock ticks: an average over many requests)")
+    parser.add_argument("--profile-dump", metavar="FILE", default="", help="with --profile: also write the raw "
+                        "cProfile stats there (pstats.Stats(FILE) to read callers and callees)")
     parser.add_argument("--show", metavar="KIND", action="append", default=[],
                         help="list the SQL statements of the first message of this kind (e.g. submit, field)")
     parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
@@ -77,8 +83,12 @@ def measure(args, database_url: str) -> str:
         if first_of_kind.get(current[0]):
             shown[current[0]].append(" ".join(statement.split())[:150])
 
+    backends: set[int] = set()  # this process's PostgreSQL backends (one pool, one thread: usually one)
+    db_cpu: collections.Counter = collections.Counter()
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", counted)
+        if args.db_cpu and args.db == "postgres":
+            event.listen(db.engine, "checkout", lambda conn, *_: backends.add(conn.info.backend_pid))
     engine = create_engine(database_url)
     floors = {"POST /parse": W.floor_requests("/parse", 200, args.floor_requests)}
     if args.db == "postgres":  # the floor's SQL is PostgreSQL's; its 4 statements go to the driver, uncounted here
@@ -92,9 +102,11 @@ def measure(args, database_url: str) -> str:
 
     def timed(kind: str, call) -> None:
         current[0] = kind
+        db_started = backend_seconds(backends)
         started = time.process_time()
         response = call()
         cpu[kind] += time.process_time() - started
+        db_cpu[kind] += backend_seconds(backends) - db_started
         count[kind] += 1
         if first_of_kind.get(kind):
             first_of_kind[kind] = False
@@ -133,13 +145,15 @@ def measure(args, database_url: str) -> str:
     run_floor(1)
     wechat = [k for k in count if not k.startswith(("GET ", "POST "))]
     total_n = sum(count[k] for k in wechat)
+    shows_db = bool(backends)
     lines = [f"{args.db}: CPU of this process and SQL statements per request ({total_n} /wechat messages)", "",
-             f"{'request':16} {'n':>6} {'CPU ms':>8} {'SQL':>6}"]
+             f"{'request':16} {'n':>6} {'CPU ms':>8} {'SQL':>6}" + (f" {'DB CPU ms':>10}" if shows_db else "")]
     for kind in sorted(count, key=lambda k: cpu[k] / count[k]):
         lines.append(f"{kind:16} {count[kind]:6d} {cpu[kind] / count[kind] * 1000:8.2f} "
-                     f"{statements[kind] / count[kind]:6.1f}")
+                     f"{statements[kind] / count[kind]:6.1f}" + (f" {db_cpu[kind] / count[kind] * 1000:10.2f}" if shows_db else ""))
     mix_ms = sum(cpu[k] for k in wechat) / total_n * 1000
-    lines.append(f"{'all /wechat':16} {total_n:6d} {mix_ms:8.2f} {sum(statements[k] for k in wechat) / total_n:6.1f}")
+    lines.append(f"{'all /wechat':16} {total_n:6d} {mix_ms:8.2f} {sum(statements[k] for k in wechat) / total_n:6.1f}"
+                 + (f" {sum(db_cpu[k] for k in wechat) / total_n * 1000:10.2f}" if shows_db else ""))
     if count["POST /floor"]:
         floor_ms = cpu["POST /floor"] / count["POST /floor"] * 1000
         lines += ["", f"CPU per message ÷ /floor's, this process: all /wechat {mix_ms / floor_ms:.2f}, "
@@ -149,10 +163,25 @@ def measure(args, database_url: str) -> str:
     if profile:
         stream = io.StringIO()
         stats = pstats.Stats(profile, stream=stream)
+        if args.profile_dump:
+            stats.dump_stats(args.profile_dump)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(60)
         lines += ["", stream.getvalue()]
     return "\n".join(lines)
+
+
+def backend_seconds(pids: set[int]) -> float:
+    """User + system CPU of these PostgreSQL backends so far (/proc/PID/stat, in clock ticks)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # a backend that has gone
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

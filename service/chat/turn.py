@@ -6,6 +6,7 @@ service.wechat.inbound, claims the delivery, answers `success` for "" and commit
 
 import datetime as dt
 import logging
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,8 +29,15 @@ _TABLE = Conversation.__table__
 
 
 def _create_if_missing(insert):
+    # RETURNING tells whether this insert made the row (else a concurrent first message did)
     return insert(_TABLE).values(openid=bindparam("o"), step="idle", data=bindparam("d", type_=_TABLE.c.data.type),
-                                 updated_at=bindparam("at")).on_conflict_do_nothing()
+                                 updated_at=bindparam("at")).on_conflict_do_nothing().returning(_TABLE.c.openid)
+
+
+class _Created(NamedTuple):  # the row this turn inserted, as LOCK would read it
+    step: str
+    data: dict
+    updated_at: dt.datetime
 
 
 # Built once and run on the session's connection (its transaction): the turn reads the conversation as a row
@@ -68,8 +76,12 @@ def _conversation(conn, openid: str):
     found = conn.execute(LOCK, {"o": openid}).first()
     if found is not None:
         return found
-    # A resident's first message: insert-if-missing then lock, so two first messages never both create it.
-    conn.execute(CREATE[conn.dialect.name], {"o": openid, "d": {}, "at": utcnow()})
+    # A resident's first message: insert-if-missing, so two first messages never both create it. A row this
+    # transaction inserted is seen by no other until the commit (a concurrent first message's insert waits
+    # on it, then locks it), so it is as good as locked and needs no second read; else lock the other's row.
+    at = utcnow()
+    if conn.execute(CREATE[conn.dialect.name], {"o": openid, "d": {}, "at": at}).first() is not None:
+        return _Created("idle", {}, at)
     return conn.execute(LOCK, {"o": openid}).one()
 
 

@@ -6,7 +6,7 @@ the file confirms the new value into it or rejects it. Both decisions are audite
 """
 
 from flask import current_app
-from sqlalchemy import case, or_, select
+from sqlalchemy import bindparam, case, or_, select, union_all
 
 from service.auth import audit
 from service.auth.actor import Actor
@@ -26,25 +26,41 @@ def protector():
     return current_app.extensions["field_protector"]
 
 
+def _match_statement(by_id: bool, by_contact: bool):
+    """One query: the file with this ID number first, else the oldest file matching the name and phone. The
+    candidates are a union of index look-ups (ID hash; file's phone; applications' phone), so the database
+    never walks every file without an ID number, as an OR across the three made it do."""
+    if not by_contact:
+        return select(Applicant).where(Applicant.id_number_hash == bindparam("id_hash")).limit(1)
+    phone, name = bindparam("phone"), bindparam("name")
+    candidates = [select(Applicant.id).where(Applicant.phone == phone, Applicant.name == name),
+                  select(Application.applicant_id).where(Application.contact_phone == phone,
+                                                         Application.contact_name == name)]
+    if not by_id:
+        return select(Applicant).where(Applicant.id.in_(union_all(*candidates))).order_by(Applicant.id).limit(1)
+    id_hash = bindparam("id_hash")
+    candidates.append(select(Applicant.id).where(Applicant.id_number_hash == id_hash))
+    # by contact only among files without an ID number: a different ID on file is a different person
+    return (select(Applicant).where(Applicant.id.in_(union_all(*candidates)),
+                                    or_(Applicant.id_number_hash == id_hash, Applicant.id_number_hash.is_(None)))
+            .order_by(case((Applicant.id_number_hash == id_hash, 0), else_=1), Applicant.id).limit(1))
+
+
+# built once per shape (ID number given or not, phone given or not): not built and walked on every submit
+MATCH = {(by_id, by_contact): _match_statement(by_id, by_contact)
+         for by_id in (True, False) for by_contact in (True, False) if by_id or by_contact}
+
+
 def match(name: str, phone: str | None, id_number: str | None, village: Village) -> Applicant:
     """The same person by ID number; else by a name and phone seen before (on the file or with an
     application), among files without an ID number when one is given (a different ID on file is a
     different person). Otherwise a new file, made from this application. An existing file is never
     changed: an ID number given for a file without one stays with the application (`given_id`)."""
     id_hash = protector().lookup_hash(id_number) if id_number else None
-    wanted = []
-    if id_hash:
-        wanted.append(Applicant.id_number_hash == id_hash)
-    if phone:  # a name alone never identifies a person: without a phone only the ID number can
-        by_contact = select(Application.applicant_id).where(Application.contact_phone == phone,
-                                                            Application.contact_name == name)
-        contact = or_((Applicant.phone == phone) & (Applicant.name == name), Applicant.id.in_(by_contact))
-        wanted.append(contact & Applicant.id_number_hash.is_(None) if id_hash else contact)
     found = None
-    if wanted:  # one query: the file with this ID number first, else the oldest matching file by contact
-        by_id_first = [case((Applicant.id_number_hash == id_hash, 0), else_=1)] if id_hash else []
-        found = db.session.scalars(select(Applicant).where(or_(*wanted)).order_by(*by_id_first, Applicant.id)
-                                   .limit(1)).first()
+    if id_hash or phone:  # a name alone never identifies a person: without a phone only the ID number can
+        found = db.session.scalars(MATCH[bool(id_hash), bool(phone)],
+                                   {"id_hash": id_hash, "phone": phone, "name": name}).first()
     if found is None:
         found = Applicant(name=name, phone=phone, village=village, id_number_hash=id_hash,
                           id_number_encrypted=protector().encrypt(id_number) if id_number else None)

@@ -9,7 +9,7 @@ what was still unsent.
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from service import events
 from service.auth import audit
@@ -44,13 +44,20 @@ def was_removed_by_staff(app: Application, openid: str) -> bool:
         Follower.application_id == app.id, Follower.openid == openid, Follower.removed_by_id.is_not(None))) is not None
 
 
+def _followed_statement(open_only: bool):
+    query = (select(Application).join(Follower, Follower.application_id == Application.id)
+             .where(Follower.openid == bindparam("openid"), Follower.removed_at.is_(None))
+             .order_by(Application.id.desc()))
+    return query.where(Application.status.in_(wf.OPEN_STATES)) if open_only else query
+
+
+# built once: the chat asks on many messages (progress, a photo after submitting, first words)
+FOLLOWED = {open_only: _followed_statement(open_only) for open_only in (False, True)}
+
+
 def followed(openid: str, *, open_only: bool = False) -> list[Application]:
     """The applications this account follows, newest first."""
-    query = (select(Application).join(Follower, Follower.application_id == Application.id)
-             .where(Follower.openid == openid, Follower.removed_at.is_(None)).order_by(Application.id.desc()))
-    if open_only:
-        query = query.where(Application.status.in_(wf.OPEN_STATES))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(FOLLOWED[open_only], {"openid": openid}))
 
 
 def active_openids(application_id: int) -> list[str]:

@@ -50,6 +50,13 @@ def application_row(app, today: dt.date, assignee_names: dict[int, str]) -> dict
     }
 
 
+def application_receipt(app, procedure) -> dict:
+    """What a resident is told when their application is opened: the case number, where and by when."""
+    return {"case_no": app.case_no, "township": app.township.name,
+            "step_deadline": app.step_deadline.isoformat() if app.step_deadline else None,
+            "total_days": procedure.limits(app.scheme).total_days}
+
+
 def application_detail(app, actor, *, today: dt.date, others: list | None = None) -> dict:
     """`others`: the applicant's other applications when the caller knows them (a new file has none)."""
     assignee = db.session.get(StaffUser, app.assigned_to_id) if app.assigned_to_id else None

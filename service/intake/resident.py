@@ -26,7 +26,7 @@ def submit(openid: str, payload: dict, route: dict, media: list[dict]) -> dict:
 
     # open_application's own unit of work holds the photos too: one SAVEPOINT inside the chat turn, not two
     return services.open_application(None, payload, channel="wechat", route=route, follower=openid,
-                                     also=attach_media)
+                                     also=attach_media, receipt=True)
 
 
 def my_applications(openid: str, hotline: str | None = None) -> list[dict]:

@@ -10,7 +10,7 @@ is published (events.ActionRecorded) inside the use case's transaction; intake d
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -45,7 +45,7 @@ from service.intake.models import (
     Township,
     Village,
 )
-from service.intake.presenters import application_detail
+from service.intake.presenters import application_detail, application_receipt
 from service.unit_of_work import use_case
 
 _get_for = access.get_for
@@ -65,6 +65,15 @@ def _set_clock(app: Application, step_deadline: dt.date | None) -> None:
         setattr(app, name, value)
 
 
+# Built once: a statement built per call is also walked for its cache key on every execution
+VILLAGE_WITH_COUNTY = select(Village).where(Village.id == bindparam("village_id")).options(
+    joinedload(Village.township).joinedload(Township.county))
+CASE_NO_TAKEN = select(Application.id).where(Application.case_no == bindparam("case_no"))
+OPEN_OF_INTAKE = select(Application).where(Application.applicant_id == bindparam("applicant_id"),
+                                           Application.intake == bindparam("intake"),
+                                           Application.status.in_(wf.OPEN_STATES))
+
+
 def _validate_call(payload: dict, *, followed: bool = False) -> dict:
     errors: dict[str, list[str]] = {}
     # a chat application may come without a phone: its WeChat account follows it and hears every notice
@@ -79,8 +88,7 @@ def _validate_call(payload: dict, *, followed: bool = False) -> dict:
     elif payload.get("scheme") and payload["scheme"] not in procedures.SCHEMES[payload["intake"]]:
         errors["scheme"] = ["该救助类别下没有这个细类"]
     # the village with its township and county in one query: the checks, the row and the answer need all three
-    village = db.session.scalars(select(Village).where(Village.id == (payload.get("village_id") or 0)).options(
-        joinedload(Village.township).joinedload(Township.county))).first()
+    village = db.session.scalars(VILLAGE_WITH_COUNTY, {"village_id": payload.get("village_id") or 0}).first()
     if village is None:
         errors["village_id"] = ["请选择申请人户籍所在的村（社区）"]
     if errors:
@@ -93,17 +101,18 @@ def _new_case_no(today: dt.date) -> str:
     while True:
         case_no = new_case_number(today)
         with db.session.no_autoflush:  # a new applicant goes in with the application: one flush, not two
-            if not db.session.scalar(select(Application.id).where(Application.case_no == case_no)):
+            if not db.session.scalar(CASE_NO_TAKEN, {"case_no": case_no}):
                 return case_no
 
 
 def open_application(actor: Actor | None, payload: dict, *, channel: str, today: dt.date | None = None,
                      route: dict | None = None, follower: str | None = None,
-                     also: Callable[[Application], None] | None = None) -> dict:
+                     also: Callable[[Application], None] | None = None, receipt: bool = False) -> dict:
     """A new application from a hotline call, the window or a chat (`follower`: the WeChat account that
     submitted it, which then follows it): applicant matched, their file left as it is, clock started.
     Two at once for one person and intake: one opens, the other gets the duplicate refusal. `also(app)`
-    runs in the same unit of work before it commits (the chat's photos: all or nothing with it)."""
+    runs in the same unit of work before it commits (the chat's photos: all or nothing with it).
+    `receipt`: answer with what the resident is told (presenters.application_receipt), not the staff's detail."""
     today = today or beijing_today()
     name = (payload.get("name") or "").strip()
     checked = _validate_call(payload, followed=follower is not None)
@@ -114,7 +123,7 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
         raise Forbidden("该村不在本县范围内")
     for _attempt in range(2):
         try:
-            return _open(actor, payload, name, checked, channel, today, route, follower, also)
+            return _open(actor, payload, name, checked, channel, today, route, follower, also, receipt)
         except IntegrityError:
             # a call racing this one committed the same new ID number, or an open application of this
             # intake, first (the database's unique keys): looking again finds it and refuses as for any
@@ -125,7 +134,7 @@ def open_application(actor: Actor | None, payload: dict, *, channel: str, today:
 RACED = "刚刚已有人为该申请人登记了同类申请，请不要重复登记；稍后可在队列中查到"
 
 
-def _open(actor, payload, name, checked, channel, today, route, follower, also) -> dict:
+def _open(actor, payload, name, checked, channel, today, route, follower, also, receipt) -> dict:
     village = checked["village"]
     township = village.township
     county = township.county
@@ -153,7 +162,8 @@ def _open(actor, payload, name, checked, channel, today, route, follower, also) 
         _record(app, "submit", None, actor, note=labels.get(channel), label=None if actor else "申请人")
         if app.id is None:  # the notice's subscriber flushed it already (its id orders the notices)
             db.session.flush()
-        detail = application_detail(app, actor, today=today, others=[] if new_file else None)
+        detail = (application_receipt(app, procedure) if receipt
+                  else application_detail(app, actor, today=today, others=[] if new_file else None))
         if also is not None:
             also(app)
         uow.commit()
@@ -164,10 +174,7 @@ def _refuse_duplicate(applicant: Applicant, intake: str, actor: Actor | None, op
                       county: County) -> None:
     if applicant.id is None:
         return
-    existing = db.session.scalars(select(Application).where(
-        Application.applicant_id == applicant.id, Application.intake == intake,
-        Application.status.in_(wf.OPEN_STATES),
-    )).first()
+    existing = db.session.scalars(OPEN_OF_INTAKE, {"applicant_id": applicant.id, "intake": intake}).first()
     if existing:
         raise access.duplicate_refusal(existing, actor, openid, (county.settings or {}).get("hotline"))
 

@@ -1,4 +1,5 @@
-"""The database going away: a restart costs no request (pooled connections are checked before use), and
+"""The database going away: a restart costs no request (pooled connections are checked before use: on
+PostgreSQL their sockets, service.db_liveness, with no ping), and
 while it is down every caller gets a 503 in the one error shape, never a 500 or a stack trace."""
 
 import uuid
@@ -11,10 +12,11 @@ from tests.conftest import BASE_CONFIG, login
 from tests.e2e.web.conftest import Browser
 
 
-def test_connections_killed_by_a_database_restart_fail_no_request(county, database_url):
+def test_connections_killed_by_a_database_restart_fail_no_request(county, database_url, monkeypatch):
     if not database_url.startswith("postgresql"):
         pytest.skip("terminating server connections needs PostgreSQL")
     name = f"relief_restart_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("DATABASE_URL", database_url)  # the engine options come from the environment, as in production
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"{database_url}&application_name={name}"})
     client = app.test_client()
     login(client, "hotline")

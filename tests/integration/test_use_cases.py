@@ -52,6 +52,14 @@ def test_an_existing_applicant_is_matched_by_id_number_then_by_phone_and_name(co
     assert db.session.scalar(select(func.count(Applicant.id))) == 2
 
 
+def test_a_name_and_phone_given_only_with_an_earlier_application_find_the_same_file(county):
+    call(county)  # the file keeps 13812345678
+    call(county, intake="temporary_relief", phone="13900000000")  # same ID: same file, the new phone only on the application
+    call(county, intake="child_welfare", id_number=None, phone="13900000000")  # no ID: found by that application's phone
+    assert db.session.scalar(select(func.count(Applicant.id))) == 1
+    assert db.session.scalar(select(Applicant.phone)) == "13812345678"
+
+
 def test_a_second_open_application_for_the_same_intake_is_refused_naming_the_case_only_to_who_may_see_it(county):
     first = call(county)
     with pytest.raises(Conflict) as operator:

@@ -92,6 +92,31 @@ def test_two_deliveries_racing_on_two_workers_create_one_application(app, county
     assert all(text != "success" and "案件号" in parse_xml(text)["Content"] for _, text in results)
 
 
+def test_a_new_residents_first_two_messages_racing_make_one_conversation_and_both_are_answered(app, county, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the race needs PostgreSQL's concurrent transactions")
+    from service.chat.models import Conversation
+
+    start, results = threading.Barrier(2), []
+
+    def deliver(xml):
+        query, body = signed_request(app.config["WECHAT_TOKEN"], xml)
+        start.wait()
+        response = app.test_client().post("/wechat", query_string=query, data=body.encode(), content_type="text/xml")
+        results.append((response.status_code, response.get_data(as_text=True)))
+
+    # two different messages (two MsgIds) of a resident with no conversation yet, one per worker
+    threads = [threading.Thread(target=deliver, args=(inbound_xml(text, "o_brand_new"),)) for text in ("你好", "进度")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert [code for code, _ in results] == [200, 200]
+    assert all(parse_xml(text)["Content"] for _, text in results)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Conversation).where(Conversation.openid == "o_brand_new")) == 1
+
+
 def test_safe_mode_decrypts_and_answers_encrypted(app, client, county):
     app.config["WECHAT_AES_KEY"] = AES_KEY
     app.extensions.pop("wechat_callback", None)
