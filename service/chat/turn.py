@@ -66,8 +66,7 @@ def reply(msg) -> str:
     ports = DatabasePorts(msg.from_user)
     dialogue = Dialogue(ports)
     answer = _answer(kind, msg, state, dialogue, ports)
-    db.session.connection().execute(STORE, {"o": msg.from_user, "s": state["step"],
-                                            "d": _sealed(state["data"], kept), "at": utcnow()})
+    conn.execute(STORE, {"o": msg.from_user, "s": state["step"], "d": _sealed(state["data"], kept), "at": utcnow()})
     return (prefix + answer) if answer else ""
 
 
