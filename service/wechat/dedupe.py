@@ -116,8 +116,9 @@ class DatabaseDedupe:
         # Recorded in the message's own transaction by its claim, one INSERT for both rows (a statement and a
         # commit fewer per message); the turn runs only after the check. WeChat's retry of the same request
         # passes with the record or without it (same digest, or none yet); a concurrent use of the signature
-        # waits on the uncommitted row, then compares digests; a failed handling rolls the record back and `release` writes it again on its own, so a logged URL
-        # still carries no other body (only a worker killed mid-turn leaves none: the retry is the same request).
+        # waits on the uncommitted row, then compares digests; a failed handling rolls the record back and
+        # `release` writes it again on its own, so a logged URL still carries no other body (only a worker
+        # killed mid-turn leaves none: the retry is the same request).
         if standalone:
             with use_case() as uow:
                 first = self._first_use(key, digest)
