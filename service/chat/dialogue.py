@@ -121,7 +121,12 @@ class Dialogue(FormSteps):
             return self.progress_reply()  # 批了没有, 咋样了, 到哪一步了: whatever the wording
         urgent_prefix = self.fmt(P.URGENT) + "\n\n" if decision["urgent"] else ""
         state["data"] = {"said": text, "urgent": decision["urgent"], "route": decision}
-        if decision["category"] == "other" and not decision["urgent"]:
+        if decision["category"] == "other" and decision["urgent"]:
+            # an emergency none of the three schemes covers (a grown-up missing): a person, at once
+            self.ports.hand_off(text, "urgent")
+            state.update(idle())
+            return urgent_prefix + self.fmt(P.HANDOFF)
+        if decision["category"] == "other":
             answer = self.ports.faq(text)
             state.update(idle())
             if answer:

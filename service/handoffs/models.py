@@ -20,7 +20,7 @@ class Handoff(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
     openid: Mapped[str] = mapped_column(String(64), index=True)
-    reason: Mapped[str] = mapped_column(String(20))  # asked | unanswered | no_intake
+    reason: Mapped[str] = mapped_column(String(20))  # asked | unanswered | no_intake | urgent
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | answered | closed
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
