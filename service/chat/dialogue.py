@@ -125,7 +125,12 @@ class Dialogue(FormSteps):
                 return chased
         urgent_prefix = self.fmt(P.URGENT) + "\n\n" if decision["urgent"] else ""
         state["data"] = {"said": text, "urgent": decision["urgent"], "route": decision}
-        if decision["category"] == "other" and not decision["urgent"]:
+        if decision["category"] == "other" and decision["urgent"]:
+            # an emergency none of the three schemes covers (a grown-up missing): a person, at once
+            self.ports.hand_off(text, "urgent")
+            state.update(idle())
+            return self.fmt(P.URGENT_HANDED_OFF)
+        if decision["category"] == "other":
             answer = self.ports.faq(text)
             state.update(idle())
             if answer:

@@ -23,7 +23,7 @@ from service.unit_of_work import use_case
 ROLES = ("operator", "county", "admin")  # the account is county-wide: residents have not picked a township
 STATUSES = ("open", "answered", "closed")
 STATUS_LABELS_ZH = {"open": "待回复", "answered": "已回复", "closed": "已关闭"}
-REASON_LABELS = {"urgent": "紧急：申请人催办", "asked": "居民要求转人工", "unanswered": "机器人答不了",
+REASON_LABELS = {"urgent": "紧急情况，请尽快联系", "asked": "居民要求转人工", "unanswered": "机器人答不了",
                  "no_intake": "不属于三类救助"}
 MAX_TEXT = 4000  # a thread longer than this keeps its beginning and the newest message
 MAX_ANSWER = 600  # WeChat customer-service texts are capped at 2,048 bytes

@@ -33,7 +33,8 @@ URGENCY_CAP = 3.0
 LEARNED_URGENT = 0.5
 LEARNED_URGENT_LOGIT = math.log(LEARNED_URGENT / (1 - LEARNED_URGENT))
 # an emergency needs a scheme: danger to a child calls for child welfare, any other emergency for 急难型
-# temporary relief (someone missing: whichever of the two has more evidence)
+# temporary relief; someone missing: a child, child welfare, a grown-up none of ours (the police's search,
+# told to a person at once), as the dev writers file them
 URGENT_BONUS = 3.0
 SCHEME_OF_KIND = {"child": INTAKES.index("child_welfare"), "missing": -1}
 # a question, a thank-you, a complaint or a progress question is urgent only on very strong evidence of an
@@ -107,7 +108,7 @@ def urgent_scheme(named: list[float], kind: str) -> int:
     scheme = SCHEME_OF_KIND.get(kind, 0)
     if scheme < 0:
         child = SCHEME_OF_KIND["child"]
-        return child if named[child] > named[0] else 0
+        return child if named[child] > named[0] else OTHER
     return scheme
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import segment
 from .engine import Engine
 from .lexicon import EVENT_KINDS, INTAKES, INTENTS, OTHER, SCHEMES, Cue
-from .urgency import CLAUSE_BREAKS, SENTENCE_ENDS, Signal, Urgency, judge
+from .urgency import CLAUSE_BREAKS, SENTENCE_ENDS, WRITTEN_BREAKS, Signal, Urgency, judge
 
 ASK = INTENTS.index("ask")
 # evidence `other` has before reading a word: one clear scheme word must outweigh it
@@ -86,7 +86,8 @@ def read(engine: Engine, text: str, all_tokens: bool = False) -> Reading:
         cue = cues(raw)
         if cue is None:
             if raw in CLAUSE_BREAKS:
-                breaks.append((i, raw in SENTENCE_ENDS))
+                if raw in WRITTEN_BREAKS:
+                    breaks.append((i, raw in SENTENCE_ENDS))
                 last_negation = -100
             continue
         if cue.marker:

@@ -4,7 +4,8 @@ An event word (a fire, an accident, a child beaten, money stolen …, by kind in
 happens now. It does not count when the sentence puts it in the past (去年, 前几年), makes it long-standing
 (好几年了) or only imagined (如果, 万一), or tells it as someone else's story (听说): the nearest marker
 before it in the same sentence decides, unless a `now` word (今天, 刚才, 昨晚) comes between. A past or
-chronic marker just after it cancels it too ("瘫在床上五六年了", "遭了火灾 上个月"), and so does an `after`
+chronic marker just after it cancels it too ("瘫在床上五六年了", "遭了火灾 上个月"; a chronic one only in its
+own written clause: "去世，其父常年在外务工" speaks of someone else), and so does an `after`
 word right behind it ("火灾后申请的"). An event of days ago
 (上星期, 前几天) still counts when the message goes on to a need or a time word of now (明天之前要交三万).
 A message that tells the aftermath (还欠着钱, 房子修好了一半) and no time of now halves its events.
@@ -42,6 +43,8 @@ AFTERMATH_FACTOR = 0.5
 # sentence ends close a time frame ("去年着火了。今天又…"); clause breaks bound a marker that follows an event
 SENTENCE_ENDS = frozenset("。!?！？;；\n")
 CLAUSE_BREAKS = SENTENCE_ENDS | frozenset(",，、:： ")
+# the breaks judge() is told of: a space of dictation may fall inside a clause ("瘫在床上 五六年了")
+WRITTEN_BREAKS = CLAUSE_BREAKS - frozenset(" ")
 CUES = frozenset(CUE_KINDS)
 # needs that are states of now (no roof, no food, a child unprotected) rather than events that happened
 PRESENT_KINDS = frozenset({"destitute", "child"})
@@ -76,6 +79,7 @@ class _Frame:
     nows: list[int]  # strong time words of now
     revivals: list[int]  # strong time words and needs
     any_nows: list[int]  # every time word of now, 现在 too
+    clause_breaks: list[int]  # every clause break, sentence ends too
 
     def away(self, position: int, kind: str) -> bool:
         """Is the event at `position` out of now (past, imagined, someone else's, long-standing)?"""
@@ -95,6 +99,9 @@ class _Frame:
         for p, marker in after:
             if any(position < n < p for n in self.nows):
                 break
+            # a long-standing state after a comma is another clause's (去世，其父常年在外务工)
+            if marker == "chronic" and any(position < b < p for b in self.clause_breaks):
+                continue
             if marker in ("past", "chronic") or (marker == "after" and p - position <= 2):
                 return True
             if marker == "recent" and not any(r > p for r in self.revivals):
@@ -104,17 +111,18 @@ class _Frame:
 
 def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tuple[int, bool]]) -> Urgency:
     """signals: events and cues in token order; markers: (position, kind of markers.tsv);
-    breaks: (position, ends a sentence) of each clause break."""
+    breaks: (position, ends a sentence) of each written clause break (WRITTEN_BREAKS)."""
     if all(s.kind in CUES for s in signals):
         return NONE  # time words and needs alone are no emergency
     nows = [s.position for s in signals if s.kind == "now" and s.weight >= STRONG_NOW]
     needs = [s.position for s in signals if s.kind in ("need", "pressing")]
     any_nows = [s.position for s in signals if s.kind == "now"]
-    frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs), any_nows)
+    frame = _Frame(markers, [p for p, ends in breaks if ends], nows, sorted(nows + needs), any_nows,
+                   [p for p, _ in breaks])
     damped = not nows and any(k == "aftermath" for _, k in markers)
     by_kind: dict[str, float] = {}
     words: list[str] = []
-    counted: list[tuple[str, str, float]] = []  # (words, kind, weight) of the events that counted
+    counted: list[tuple[str, str, float, int]] = []  # (words, kind, weight, position) of the events that counted
     cues = 0.0
     cue_words: list[str] = []
     present = False
@@ -129,10 +137,11 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
         if signal.words in words or frame.away(signal.position, signal.kind):
             continue
         weight = signal.weight * (AFTERMATH_FACTOR if damped and signal.kind not in ONGOING else 1.0)
-        # a phrase and a word inside it (家里叫水淹了, 水淹, 淹了) are one event told once: the strongest counts
-        overlap = max((w for text, k, w in counted if k == signal.kind
-                       and (signal.words in text or text in signal.words)), default=0.0)
-        counted.append((signal.words, signal.kind, weight))
+        # a phrase and a word inside it (家里叫水淹了, 水淹, 淹了), or two phrases over the same words (猪死了,
+        # 死了一窝), are one event told once: the strongest counts
+        overlap = max((w for text, k, w, p in counted if k == signal.kind
+                       and _same_words(text, p, signal.words, signal.position)), default=0.0)
+        counted.append((signal.words, signal.kind, weight, signal.position))
         weight = max(0.0, weight - overlap)
         present = present or signal.kind in PRESENT_KINDS
         total = by_kind.get(signal.kind, 0.0) + weight
@@ -152,3 +161,13 @@ def judge(signals: list[Signal], markers: list[tuple[int, str]], breaks: list[tu
     # for an emergency the rules found: a lone 没人管 is no child in danger
     present = (present or bool(nows)) and score >= URGENT_THRESHOLD
     return Urgency(score, kind, tuple(dict.fromkeys(words + cue_words)), present)
+
+
+def _same_words(a: str, a_at: int, b: str, b_at: int) -> bool:
+    """Do two event phrases read the same words: one inside the other, or one's end the other's start
+    (at least two characters, a few tokens apart)?"""
+    if a in b or b in a:
+        return True
+    if abs(a_at - b_at) > max(len(a), len(b)):
+        return False
+    return any(a.endswith(b[:k]) or b.endswith(a[:k]) for k in range(2, min(len(a), len(b))))

@@ -161,4 +161,4 @@ def test_chasing_an_application_in_an_emergency_notes_it_on_the_case_and_puts_it
     login(client, "hotline")
     first = client.get("/api/v1/handoffs").json["items"][0]
     assert first["text"] == chase and first["cases"][0]["case_no"] == case_no  # urgent before the older one
-    assert first["reason_label"] == "紧急：申请人催办"
+    assert first["reason_label"] == "紧急情况，请尽快联系"

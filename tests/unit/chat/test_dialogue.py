@@ -294,3 +294,12 @@ def test_at_the_summary_a_restart_asks_and_1_then_does_not_submit(chat):
     chat.say("重新开始")
     chat.say("1")
     assert chat.step == "idle" and not chat.ports.submitted
+
+
+def test_an_emergency_no_scheme_covers_goes_to_a_person_at_once(chat):
+    # a grown-up missing is urgent but none of the three schemes: no form, no menu, no crash
+    said = "俺爹有老年痴呆，一早出门到现在还没找着，手机也没带"
+    reply = chat.say(said)
+    assert "紧急" in reply and "转给工作人员" in reply
+    assert "申请" not in reply  # no application was made: none is said to be marked urgent
+    assert chat.ports.handoffs == [(said, "urgent")] and chat.step == "idle"

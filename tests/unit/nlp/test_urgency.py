@@ -121,6 +121,9 @@ def test_a_marker_just_after_an_event_speaks_of_it():
     assert not judge([event(0)], [(2, "chronic")], []).urgent  # 瘫在床上 五六年了
     assert not judge([event(0)], [(1, "after")], []).urgent  # 火灾 后 申请的
     assert judge([event(0)], [(9, "chronic")], []).urgent  # too far to speak of it
+    # a long-standing state in the next written clause is someone else's: 去世，其父常年在外务工
+    assert judge([event(0)], [(3, "chronic")], [(1, False)]).urgent
+    assert not judge([event(0)], [(3, "past")], [(1, False)]).urgent  # 着火了，去年的事
 
 
 def test_chronic_and_hearsay_markers_leave_a_child_in_danger_urgent():
@@ -150,6 +153,16 @@ def test_a_phrase_and_a_word_inside_it_are_one_event_told_once():
     assert verdict.score == pytest.approx(1.0) and verdict.words == words
     # two different events of one kind still add up
     assert judge([event(0, 0.6, "injury", "车祸"), event(3, 0.6, "injury", "骨折")], [], []).score == pytest.approx(1.2)
+
+
+def test_two_phrases_over_the_same_words_are_one_event_told_once():
+    # 猪死了 … 死了一窝 read 死了 twice: after a debt (aftermath) one dead litter is half an event, not a whole one
+    pigs = [event(1, 1.0, "livelihood", "猪死了"), event(2, 1.0, "livelihood", "死了一窝")]
+    assert judge(pigs, [], []).score == pytest.approx(1.0)
+    assert not judge(pigs, [(5, "aftermath")], []).urgent
+    # the same words far apart are two events: 羊死了 … 猪也死了一窝
+    apart = [event(0, 0.5, "livelihood", "羊死了"), event(9, 0.5, "livelihood", "死了一窝")]
+    assert judge(apart, [], []).urgent
 
 
 def test_a_weak_now_after_a_recent_marker_brings_back_a_child_in_danger_only():
