@@ -16,7 +16,7 @@ from service.auth.services import actor_of
 from service.clock import today as beijing_today
 from service.clock import utcnow
 from service.extensions import db
-from service.intake import materials_services, services
+from service.intake import materials_services, opening, services
 from service.intake import workflow as wf
 from service.intake.identity import check_character
 from service.intake.models import Application, County
@@ -153,7 +153,7 @@ def _seed_applications(county: County, townships: dict, today: dt.date) -> int:
         }
         channel = ("hotline", "wechat", "window")[i % 3]
         follower = f"o_demo_resident_{i:02d}" if channel == "wechat" else None  # who submitted it follows it
-        detail = services.open_application(staff["hotline"], payload, channel=channel, today=opened, follower=follower)
+        detail = opening.open_application(staff["hotline"], payload, channel=channel, today=opened, follower=follower)
         version, notice_over = detail["version"], opened
         for step_no, (action, params) in enumerate(steps):
             actor = staff["county"] if action in ("approve", "reject") else staff[clerk]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from service import events
 from service.errors import NotFound
 from service.extensions import db
-from service.intake import followers, procedures, services
+from service.intake import followers, opening, procedures
 from service.intake import workflow as wf
 from service.intake.case_numbers import normalise
 from service.intake.identity import mask_name
@@ -25,7 +25,7 @@ def submit(openid: str, payload: dict, route: dict, media: list[dict]) -> dict:
             _attach_to(app, "image", item.get("media_id"), item.get("url"))
 
     # open_application's own unit of work holds the photos too: one SAVEPOINT inside the chat turn, not two
-    return services.open_application(None, payload, channel="wechat", route=route, follower=openid,
+    return opening.open_application(None, payload, channel="wechat", route=route, follower=openid,
                                      also=attach_media, receipt=True)
 
 

@@ -14,7 +14,7 @@ from service.api_schemas import (
 from service.auth.guard import require_staff
 from service.auth.models import ROLES
 from service.extensions import db, limiter
-from service.intake import lookup, queue, services
+from service.intake import lookup, opening, queue, services
 from service.intake import workflow as wf
 from service.intake.models import Township
 from service.intake.schemas import (
@@ -37,7 +37,7 @@ public = Blueprint("public", __name__, url_prefix="/api/v1/public", description=
 def log_call(body, actor):
     """热线来电登记：按手机号或身份证匹配申请人，生成案件号"""
     channel = "hotline" if actor.role == "operator" else "window"
-    return services.open_application(actor, body, channel=channel)
+    return opening.open_application(actor, body, channel=channel)
 
 
 @blp.route("/applications")

@@ -1,6 +1,6 @@
 """The hotline call form: typed while listening, the classifier pre-fills the intake, one keystroke submits.
 
-Submitting calls services.open_application, as POST /api/v1/calls does, with the classifier's decision and
+Submitting calls opening.open_application, as POST /api/v1/calls does, with the classifier's decision and
 the operator's choice stored on the application (route JSON) so its accuracy can be measured later.
 """
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service import telemetry
 from service.errors import Conflict, InvalidInput
 from service.extensions import db
-from service.intake import procedures, services
+from service.intake import opening, procedures
 from service.intake.models import Township
 from service.nlp import route as classify
 from service.request_limits import bounded_int
@@ -93,7 +93,7 @@ def log_call(actor):
         return _form(actor, values=values, errors=errors, status=422)
     channel = "hotline" if actor.role == "operator" else "window"
     try:
-        result = services.open_application(actor, payload, channel=channel, route=route)
+        result = opening.open_application(actor, payload, channel=channel, route=route)
     except InvalidInput as exc:
         return _form(actor, values=values, errors=exc.fields or {}, problem=exc.message, status=422)
     except Conflict as exc:

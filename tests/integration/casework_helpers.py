@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from service.extensions import db
 from service.intake import household_services as hh
 from service.intake import investigation_services as inv
-from service.intake import services
+from service.intake import opening, services
 from service.intake.household import Household, HouseholdMember
 from service.intake.identity import check_character
 from service.intake.investigation import IncomeItem, Investigation
@@ -32,7 +32,7 @@ def accepted(county, *, village="秦口村", clerk="suntuan", accept=True, **ove
     payload = {"phone": "13812345678", "name": "张秀英", "id_number": APPLICANT_ID,
                "village_id": county["villages"][village], "intake": "dibao",
                "description": "老伴残疾，孩子上学，只靠我打零工", "household_size": 3, **overrides}
-    detail = services.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
+    detail = opening.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
     if accept:
         services.act(county["actors"][clerk], detail["case_no"], "accept", {}, detail["version"], today=TODAY)
     return detail["case_no"]

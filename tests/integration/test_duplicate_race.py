@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from service.auth.services import create_staff
 from service.extensions import db
-from service.intake import services
+from service.intake import opening
 from service.intake.identity import check_character
 from service.intake.models import Applicant, Application
 from tests.conftest import login, require_postgres
@@ -40,7 +40,7 @@ def race(monkeypatch):
     others' (calls outside a race are not held)."""
     state = {"barrier": None}
     seen = threading.local()
-    real = services._refuse_duplicate
+    real = opening.refuse_duplicate
 
     def check_then_wait(*args, **kwargs):
         real(*args, **kwargs)
@@ -48,7 +48,7 @@ def race(monkeypatch):
             seen.waited = True
             state["barrier"].wait()
 
-    monkeypatch.setattr(services, "_refuse_duplicate", check_then_wait)
+    monkeypatch.setattr(opening, "refuse_duplicate", check_then_wait)
 
     def run_together(*calls) -> list:
         state["barrier"] = threading.Barrier(len(calls), timeout=20)

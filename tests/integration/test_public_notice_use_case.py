@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from service.errors import InvalidTransition
 from service.extensions import db
-from service.intake import services
+from service.intake import opening, services
 from service.intake.models import Application
 from service.notify.models import Notification
 
@@ -24,7 +24,7 @@ def in_notice(county, intake="dibao") -> str:
     payload = {"phone": "13812345678", "name": "张秀英", "intake": intake, "village_id": county["villages"]["秦口村"],
                "description": "老伴瘫痪在床，家里没有收入", "household_size": 2}
     clerk = county["actors"]["suntuan"]
-    case_no = services.open_application(county["actors"]["hotline"], payload, channel="hotline",
+    case_no = opening.open_application(county["actors"]["hotline"], payload, channel="hotline",
                                         today=STARTED)["case_no"]
     for action in ("accept", "start_investigation", "start_public_notice"):
         services.act(clerk, case_no, action, {}, None, today=STARTED)
@@ -84,7 +84,7 @@ def test_the_applicant_hears_of_the_county_only_after_the_notice_ran_its_term(co
 def test_child_welfare_goes_to_the_county_without_notice(county):
     payload = {"phone": "13812345679", "name": "李桂兰", "intake": "child_welfare",
                "village_id": county["villages"]["秦口村"], "description": "孙子父母双亡，我年纪大了养不动"}
-    case_no = services.open_application(county["actors"]["hotline"], payload, channel="hotline",
+    case_no = opening.open_application(county["actors"]["hotline"], payload, channel="hotline",
                                         today=STARTED)["case_no"]
     for action in ("accept", "start_investigation"):
         act(county, case_no, action, STARTED)

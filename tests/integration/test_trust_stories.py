@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from service.errors import Forbidden
 from service.extensions import db
-from service.intake import services
+from service.intake import opening, services
 from service.intake.models import Applicant, Application, Follower
 from service.notify.models import Notification
 from tests.conftest import login
@@ -37,7 +37,7 @@ def form(words: str, name: str, id_number: str, phone: str, place: str) -> list[
 
 def resident_files(county) -> dict:
     """张秀英 of 孙疃镇秦口村 applied for 低保 by phone and follows it on her own WeChat."""
-    detail = services.open_application(county["actors"]["hotline"], {
+    detail = opening.open_application(county["actors"]["hotline"], {
         "phone": "13812345678", "name": "张秀英", "id_number": RESIDENT_ID,
         "village_id": county["villages"]["秦口村"], "intake": "dibao",
         "description": "老伴瘫痪在床，家里没有收入", "household_size": 2}, channel="hotline")
@@ -112,7 +112,7 @@ def test_a_stranger_with_a_residents_id_number_takes_over_nothing(wechat, county
 
 def test_a_clerk_of_another_township_neither_changes_nor_learns_the_applicant(app, county, client):
     mine = resident_files(county)
-    paid = services.open_application(county["actors"]["hotline"], {
+    paid = opening.open_application(county["actors"]["hotline"], {
         "phone": "13812345678", "name": "张秀英", "id_number": RESIDENT_ID, "urgent": True,
         "village_id": county["villages"]["秦口村"], "intake": "temporary_relief",
         "description": "家里失火，房子烧了一半"}, channel="hotline")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from service.chat.models import Conversation
 from service.errors import Conflict
 from service.extensions import db
-from service.intake import services
+from service.intake import opening
 from service.intake.models import Applicant, Application, County
 from service.unit_of_work import UnitOfWork
 from tests.integration.test_use_cases import PAYLOAD
@@ -18,12 +18,12 @@ def count(model) -> int:
 
 
 def test_a_failed_inner_use_case_leaves_nothing_and_the_outer_commits(county):
-    services.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
+    opening.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
     before = (count(Applicant), count(Application))
     with UnitOfWork() as outer:
         db.session.add(Conversation(openid="o_outer", step="idle", data={}))
         with pytest.raises(Conflict):  # the same person and intake again: refused inside the outer unit
-            services.open_application(None, {**PAYLOAD, "phone": "13900000000",
+            opening.open_application(None, {**PAYLOAD, "phone": "13900000000",
                                              "village_id": county["villages"]["马场村"]}, channel="wechat")
         outer.commit()
     db.session.remove()
@@ -34,7 +34,7 @@ def test_a_failed_inner_use_case_leaves_nothing_and_the_outer_commits(county):
 def test_an_inner_commit_is_undone_when_the_outer_does_not_commit(county):
     with UnitOfWork():
         db.session.add(Conversation(openid="o_never", step="idle", data={}))
-        services.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
+        opening.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
     db.session.remove()
     assert count(Application) == 0 and db.session.get(Conversation, "o_never") is None
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 from service.auth.models import AuditRecord
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from service.extensions import db
-from service.intake import lookup, queue, services
+from service.intake import lookup, opening, queue, services
 from service.intake.models import Applicant, Application, ApplicationEvent, Material
 
 TODAY = dt.date(2026, 11, 23)
@@ -19,7 +19,7 @@ PAYLOAD = {"phone": "13812345678", "name": "张秀英", "id_number": ID, "intake
 
 def call(county, **overrides):
     payload = {**PAYLOAD, "village_id": county["villages"]["秦口村"], **overrides}
-    return services.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
+    return opening.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
 
 
 def counts():
@@ -68,7 +68,7 @@ def test_a_second_open_application_for_the_same_intake_is_refused_naming_the_cas
     assert first["case_no"] not in operator.value.message
     for clerk in ("suntuan", "county"):  # the case's own township, and the county
         with pytest.raises(Conflict) as told:
-            services.open_application(county["actors"][clerk], {**PAYLOAD, "village_id": county["villages"]["秦口村"]},
+            opening.open_application(county["actors"][clerk], {**PAYLOAD, "village_id": county["villages"]["秦口村"]},
                                       channel="window", today=TODAY)
         assert first["case_no"] in told.value.message
     assert db.session.scalar(select(func.count(Application.id))) == 1
@@ -94,7 +94,7 @@ def test_a_use_case_that_fails_midway_leaves_nothing_behind(county, monkeypatch)
     def boom(*_args, **_kwargs):
         raise RuntimeError("presenter failed after the rows were flushed")
 
-    monkeypatch.setattr(services, "application_detail", boom)
+    monkeypatch.setattr(opening, "application_detail", boom)
     with pytest.raises(RuntimeError):
         call(county)
     db.session.remove()
@@ -231,13 +231,13 @@ def test_seed_demo_is_safe_to_run_twice(app, runner):
 
 def test_an_id_number_given_for_a_file_without_one_stays_with_the_application_until_a_clerk_confirms_it(county):
     phoned = call(county, id_number=None)  # by phone, no ID number: a file without one
-    chat = services.open_application(None, {**PAYLOAD, "intake": "temporary_relief", "description": "家里失火了",
+    chat = opening.open_application(None, {**PAYLOAD, "intake": "temporary_relief", "description": "家里失火了",
                                             "village_id": county["villages"]["秦口村"]}, channel="wechat")
     assert db.session.scalar(select(func.count(Applicant.id))) == 1  # the same person (name and phone)
     applicant = db.session.scalars(select(Applicant)).one()
     assert applicant.id_number_hash is None  # the chat did not write an ID number into the file
     with pytest.raises(Conflict):  # and the duplicate check saw the phoned-in 低保
-        services.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
+        opening.open_application(None, {**PAYLOAD, "village_id": county["villages"]["秦口村"]}, channel="wechat")
     clerk = county["actors"]["suntuan"]
     shown = services.detail(clerk, chat["case_no"])
     assert shown["applicant"]["id_number"] == "110***********002X"
@@ -257,6 +257,6 @@ def test_an_id_number_given_for_a_file_without_one_stays_with_the_application_un
 
 def test_a_different_id_number_on_file_is_a_different_person_even_with_the_same_name_and_phone(county):
     call(county)
-    services.open_application(None, {**PAYLOAD, "id_number": "440524188001010014",
+    opening.open_application(None, {**PAYLOAD, "id_number": "440524188001010014",
                                      "village_id": county["villages"]["秦口村"]}, channel="wechat")
     assert db.session.scalar(select(func.count(Applicant.id))) == 2

@@ -17,7 +17,7 @@ def _new_dibao_case(live_server) -> str:
     from service.auth.models import StaffUser
     from service.auth.services import actor_of
     from service.extensions import db
-    from service.intake import services
+    from service.intake import opening
     from service.intake.models import Village
 
     def make():
@@ -26,7 +26,7 @@ def _new_dibao_case(live_server) -> str:
         payload = {"phone": "13912340088", "name": "周桂芝", "id_number": an_id("19580312", "022"),
                    "village_id": village.id, "intake": "dibao", "household_size": 3,
                    "description": "老伴是一级残疾，孩子在上学，只靠我打零工，想申请低保"}
-        return services.open_application(hotline, payload, channel="hotline")["case_no"]
+        return opening.open_application(hotline, payload, channel="hotline")["case_no"]
 
     return live_server.query(make)
 

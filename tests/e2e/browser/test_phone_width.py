@@ -13,13 +13,13 @@ def _open_long_named_case(live_server) -> str:
     from service.auth.models import StaffUser
     from service.auth.services import actor_of
     from service.extensions import db
-    from service.intake import services
+    from service.intake import opening
     from service.intake.models import Village
 
     def open_():
         hotline = actor_of(db.session.scalars(select(StaffUser).where(StaffUser.username == "hotline")).one())
         village = db.session.scalars(select(Village).where(Village.name == "秦口村")).one()
-        return services.open_application(hotline, {
+        return opening.open_application(hotline, {
             "phone": "13712340000", "name": LONG_NAME, "id_number": None, "village_id": village.id,
             "intake": "dibao", "description": "家里困难想申请低保" * 8, "household_size": 1}, channel="hotline")["case_no"]
 

@@ -199,7 +199,7 @@ def _dibao_in_notice(live_server, started_days_ago: int) -> str:
     from service.auth.services import actor_of
     from service.clock import today
     from service.extensions import db
-    from service.intake import services
+    from service.intake import opening, services
     from service.intake.models import Village
 
     def make():
@@ -208,7 +208,7 @@ def _dibao_in_notice(live_server, started_days_ago: int) -> str:
         started = today() - dt.timedelta(days=started_days_ago)
         payload = {"phone": "13912340077", "name": "周玉兰", "village_id": village.id, "intake": "dibao",
                    "description": "老伴去世，我腿脚不好，想申请低保", "household_size": 1}
-        case_no = services.open_application(staff["hotline"], payload, channel="hotline",
+        case_no = opening.open_application(staff["hotline"], payload, channel="hotline",
                                             today=started)["case_no"]
         for action in ("accept", "start_investigation", "start_public_notice"):
             services.act(staff["suntuan"], case_no, action, {}, None, today=started)

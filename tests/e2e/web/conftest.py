@@ -65,13 +65,13 @@ def as_user(app, username: str) -> Browser:
 
 def open_case(county, actor="hotline", *, village="孙疃村", **overrides) -> dict:
     """An application opened through the use case, as the API would."""
-    from service.intake import services
+    from service.intake import opening
 
     payload = {"phone": "13812345678", "name": "张秀英", "id_number": None,
                "village_id": county["villages"][village], "intake": "dibao",
                "description": "俺家老汉瘫在床上，想申请低保", "household_size": 2, **overrides}
     today, route = payload.pop("today", None), payload.pop("route", None)
-    return services.open_application(county["actors"][actor], payload, channel="hotline", today=today, route=route)
+    return opening.open_application(county["actors"][actor], payload, channel="hotline", today=today, route=route)
 
 
 def step(county, actor, case_no, action, **params) -> dict:

@@ -25,11 +25,11 @@ def chat_photo(app, county, fake_wechat, fake_sms, media_id: str) -> str:
 
 
 def _followed_case(county) -> str:
-    from service.intake import services
+    from service.intake import opening
 
     payload = {"phone": "13812345678", "name": "张秀英", "village_id": county["villages"]["孙疃村"],
                "intake": "dibao", "description": "俺家老汉瘫在床上，想申请低保", "household_size": 2}
-    return services.open_application(None, payload, channel="wechat", follower=OPENID)["case_no"]
+    return opening.open_application(None, payload, channel="wechat", follower=OPENID)["case_no"]
 
 
 def photo_url(html: str) -> str:

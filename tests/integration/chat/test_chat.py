@@ -98,9 +98,9 @@ def test_progress_lists_the_residents_applications_in_plain_chinese(wechat, coun
 
 
 def test_a_hotline_applicant_binds_the_application_with_case_number_and_id_last4(wechat, county):
-    from service.intake import services
+    from service.intake import opening
 
-    detail = services.open_application(county["actors"]["hotline"], {
+    detail = opening.open_application(county["actors"]["hotline"], {
         "phone": "13812345678", "name": "赵大爷", "id_number": "11010519491231002X",
         "village_id": county["villages"]["四李村"], "intake": "dibao", "description": "电话申请低保"},
         channel="hotline")

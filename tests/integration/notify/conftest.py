@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 
 from service.devtools.fake_api import DEFAULT_APPID, DEFAULT_SECRET
 from service.extensions import db
-from service.intake import services
+from service.intake import opening, services
 from service.intake.models import Application
 from service.notify.models import WECHAT_TEMPLATE, Notification
 from service.notify.worker import Worker
@@ -50,7 +50,7 @@ class Cases:
         number = f"139{self.n:08d}" if phone == "auto" else (phone or "13900000000")
         payload = {"phone": number, "name": f"测试{self.n}", "village_id": self.county["villages"][village],
                    "intake": intake, "description": "家里困难，想申请救助", "urgent": urgent}
-        case_no = services.open_application(self.county["actors"]["hotline"], payload, channel="hotline",
+        case_no = opening.open_application(self.county["actors"]["hotline"], payload, channel="hotline",
                                             today=today, follower=openid)["case_no"]
         if phone is None:  # an application without a phone (made before phones were required)
             db.session.execute(update(Application).where(Application.case_no == case_no).values(contact_phone=None))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from service.errors import InvalidTransition
 from service.extensions import db
-from service.intake import services
+from service.intake import opening
 from service.intake.models import Application
 from service.notify import enqueue_cs_text, periodic, record_template_result
 from service.notify.models import DEAD, DELIVERED, PENDING, SENT, Notification
@@ -69,11 +69,11 @@ def test_a_use_case_that_fails_after_the_notice_was_written_leaves_no_notice(not
     def boom(*_args, **_kwargs):
         raise RuntimeError("presenter failed after the rows were flushed")
 
-    monkeypatch.setattr(services, "application_detail", boom)
+    monkeypatch.setattr(opening, "application_detail", boom)
     payload = {"phone": "13812345678", "name": "张秀英", "village_id": county["villages"]["秦口村"],
                "intake": "dibao", "description": "老伴瘫痪在床，家里没有收入"}
     with pytest.raises(RuntimeError):
-        services.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
+        opening.open_application(county["actors"]["hotline"], payload, channel="hotline", today=TODAY)
     assert count() == 0
     assert db.session.scalar(select(func.count()).select_from(Application)) == 0
 
