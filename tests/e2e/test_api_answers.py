@@ -18,6 +18,7 @@ from service.intake import (
     investigation_services,
     materials_services,
     means_test_services,
+    opening,
     services,
     standards_services,
 )
@@ -40,7 +41,8 @@ class Answers:
             (means_test_services, ["means_test_for"]),
             (materials_services, ["list_materials", "mark_material"]), (approval_services, ["approval_form"]),
             (standards_services, ["list_standards", "standards_in_force", "add_version", "correct_version"]),
-            (services, ["open_application", "detail", "act", "review_file_difference", "remove_follower"]),
+            (opening, ["open_application"]),
+            (services, ["detail", "act", "review_file_difference", "remove_follower"]),
             (auth_services, ["profile"]), (audit, ["list_audit"]),
         ]:
             for name in names:
