@@ -6,7 +6,6 @@ from flask import Flask, jsonify
 from sqlalchemy import event, text
 
 from service import config as config_module
-from service import db_liveness
 from service.errors import register_error_handlers
 from service.extensions import api, db, limiter, migrate
 from service.intake.protection import FieldProtector
@@ -38,8 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     _tune_sqlite(app)
-    with app.app_context():
-        db_liveness.install(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     limiter.init_app(app)
     _register_api_docs_assets(app)

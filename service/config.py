@@ -148,9 +148,9 @@ DATABASE_POOL_SIZE = 15  # PostgreSQL connections a process may hold (SQLAlchemy
 
 def _engine_options(url: str, env: dict) -> dict:
     # bound parameters (names, phones, the resident's words) never enter an exception message or a log;
-    # a pooled connection a database restart killed is replaced before use, not failed on a request: on
-    # PostgreSQL by service.db_liveness (its socket checked at checkout, no round trip), elsewhere by a ping
-    options = {"hide_parameters": True, "pool_pre_ping": not url.startswith("postgresql")}
+    # a pooled connection a database restart killed is replaced before use, not failed on a request: the ping
+    # (a socket check without it lost the race with a backend still exiting: one 503, seen in CI)
+    options = {"hide_parameters": True, "pool_pre_ping": True}
     if not url.startswith("sqlite"):  # SQLite's in-memory pool takes no size (and production refuses SQLite)
         # At most DATABASE_POOL_SIZE connections per process, each kept once opened: SQLAlchemy's default (5 kept,
         # 10 more opened at a peak and closed when returned) made a busy worker fork a PostgreSQL backend for

@@ -1,5 +1,4 @@
-"""The database going away: a restart costs no request (pooled connections are checked before use: on
-PostgreSQL their sockets, service.db_liveness, with no ping), and
+"""The database going away: a restart costs no request (pooled connections are pinged before use), and
 while it is down every caller gets a 503 in the one error shape, never a 500 or a stack trace."""
 
 import uuid

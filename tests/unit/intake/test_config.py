@@ -74,7 +74,7 @@ def test_the_database_pool_keeps_what_it_opens_up_to_sqlalchemys_old_peak_unless
     postgres = {"DATABASE_URL": "postgresql://h/db"}
     options = from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "32"})["SQLALCHEMY_ENGINE_OPTIONS"]
     assert (options["pool_size"], options["max_overflow"]) == (15, 0)
-    assert options["hide_parameters"] and not options["pool_pre_ping"]  # service.db_liveness checks the socket
+    assert options["hide_parameters"] and options["pool_pre_ping"]  # a restart's killed connections are replaced
     sized = from_environment(str(tmp_path), {**postgres, "GUNICORN_THREADS": "8", "DATABASE_POOL_SIZE": "12"})
     assert (sized["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"], sized["SQLALCHEMY_ENGINE_OPTIONS"]["max_overflow"]) == (12, 0)
     with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
